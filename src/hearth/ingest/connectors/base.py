@@ -14,9 +14,10 @@ Errors are typed so the caller can decide: ``RateLimitedError`` carries ``retry_
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 import httpx
 from pydantic import BaseModel

@@ -1,0 +1,1 @@
+"""NAB (Numenta Anomaly Benchmark) scorer and runner for the crisis detector."""

@@ -1,0 +1,144 @@
+"""``create_app(settings)``: the FastAPI application with the web UI and the JSON API v1."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hearth.config import Settings
+from hearth.kit.db import make_engine, make_sessionmaker
+from hearth.kit.errors import HearthError
+from hearth.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from hearth.web import i18n
+from hearth.web.context import LoginRequiredError, render
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+# JavaScript dependencies are installed from the npm registry at set-up (package.json), never
+# copied into the repository.
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "node_modules"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"),
+                                extensions=["jinja2.ext.i18n"])
+    env = templates.env
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["localtime"] = i18n.localtime
+    env.filters["number"] = i18n.number
+    return templates
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_response(request: Request, status: int, message: str, code: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": code, "message": message}, status_code=status)
+    return render(request, "error.html", status_code=status, status=status, message=message)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequiredError)
+    async def login_required(request: Request, exc: LoginRequiredError) -> Response:
+        if _is_api(request) or request.method != "GET":
+            return _error_response(request, 401, exc.message, "auth.login_required")
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HearthError)
+    async def hearth_error(request: Request, exc: HearthError) -> Response:
+        message = i18n.gettext(exc.message) if exc.status != 404 else i18n.gettext("Not found.")
+        return _error_response(request, exc.status, message, exc.code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = i18n.gettext("Not found.") if exc.status_code == 404 else str(exc.detail)
+        return _error_response(request, exc.status_code, message, f"http.{exc.status_code}")
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid input')}"
+        return _error_response(request, 422, message, "validation_failed")
+
+
+def _install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_and_metrics(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(request.method, path).observe(time.perf_counter() - started)
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path not in ("/healthz", "/readyz", "/metrics") and not request.url.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _mount_static(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    for name, sub in (("htmx", "htmx.org/dist"), ("swagger", "swagger-ui-dist")):
+        folder = ASSETS_DIR / sub
+        if folder.is_dir():
+            app.mount(f"/assets/{name}", StaticFiles(directory=str(folder)), name=f"assets-{name}")
+
+
+def _include_routers(app: FastAPI) -> None:
+    from hearth.api.routers import docs, me, workspaces
+    from hearth.web.routes import audit, auth, ops, shell, team
+
+    for module in (ops, auth, team, audit, docs, me, workspaces):
+        app.include_router(module.router)
+    for router in extra_routers():
+        app.include_router(router)
+    # The generic area page comes last: areas with their own routers take precedence.
+    app.include_router(shell.router)
+
+
+def extra_routers() -> list:
+    """Routers of domain areas (listening, inbox, crisis…), added as their issues land."""
+    return []
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Hearth API",
+        version="1",
+        description="Hearth's JSON API v1. Authenticate with `Authorization: Bearer hth_…` "
+        "(create tokens in Settings › API tokens).",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.resolved_database_url)
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.templates = _templates()
+    _install_error_handlers(app)
+    _install_middleware(app)
+    _mount_static(app)
+    _include_routers(app)
+    return app
+
+

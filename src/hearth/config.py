@@ -1,0 +1,98 @@
+"""Hearth's settings: every one is an environment variable ``HEARTH_*`` (see docs/settings.md)."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder", "xxx"})
+SECRET_FILE_NAME = "secret_key"
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class LogFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class StreamBackend(enum.StrEnum):
+    EMBEDDED = "embedded"
+    NATS = "nats"
+
+
+class InsecureSecretKeyError(RuntimeError):
+    pass
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HEARTH_", extra="ignore")
+
+    env: Environment = Field(Environment.DEVELOPMENT, description="development, production or test")
+    data_dir: Path = Field(Path("data"), description="Folder for the SQLite file, the secret key, models")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file hearth.db in the data folder"
+    )
+    secret_key: str | None = Field(
+        None, description="Signs sessions, derives the encryption key; generated on first run"
+    )
+    host: str = Field("127.0.0.1", description="Address `hearth serve` binds to")
+    port: int = Field(8000, description="Port `hearth serve` listens on")
+    base_url: str | None = Field(None, description="Public URL, used in invitation links")
+    log_format: LogFormat = Field(LogFormat.TEXT, description="text or json")
+    log_level: str = Field("INFO", description="Python logging level")
+    stream_backend: StreamBackend = Field(StreamBackend.EMBEDDED, description="embedded or nats")
+    nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server for the nats backend")
+    session_days: int = Field(14, description="How long a login session lasts")
+    login_max_failures: int = Field(5, description="Failed logins per account and address before a pause")
+    login_lockout_minutes: int = Field(15, description="Window for counting failed logins")
+    invitation_days: int = Field(7, description="How long an invitation link is valid")
+    secure_cookies: bool | None = Field(
+        None, description="Force the Secure cookie flag; default: on when base_url is https"
+    )
+    demo: bool = Field(False, description="Run the simulated demo world inside `hearth serve`")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> Settings:
+        if self.env is Environment.PRODUCTION and (
+            self.secret_key is None or self.secret_key.strip().lower() in PLACEHOLDER_SECRETS
+        ):
+            raise InsecureSecretKeyError(
+                "HEARTH_SECRET_KEY must be set to a long random value when HEARTH_ENV=production"
+            )
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hearth.db').resolve()}"
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept in the data folder."""
+        if self.secret_key and self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS:
+            return self.secret_key
+        path = self.data_dir / SECRET_FILE_NAME
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return bool(self.base_url and self.base_url.startswith("https://"))

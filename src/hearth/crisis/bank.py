@@ -1,0 +1,267 @@
+"""A bank of streaming anomaly detectors updated together over numpy arrays.
+
+One row of every array is one series (a metric of a topic or a workspace). Each update costs a
+fixed number of vector operations whatever the number of series, which is what makes 1,000
+concurrent topics cheap. The model, per series:
+
+* values are compared on a log scale (``sign(v)·log1p(|v|)``), so "×5" means the same thing at
+  10 mentions and at 10,000;
+* the baseline is a level plus an hour-of-day and an hour-of-week profile (Holt-Winters in
+  error-correction form, with rates expressed in time so any bucket size works); a second,
+  fast level follows the last hour or so;
+* a value is surprising only when it is far from *both* the seasonal baseline and the recent
+  level, so an unlearnt daily rise or slow growth (close to the recent level) and a known daily
+  peak (close to the seasonal baseline) stay quiet, while a surge is far from both;
+* learning uses residuals clipped at a few scales, so a spike barely moves the baseline while a
+  lasting change is absorbed within hours;
+* the surprise is turned into an anomaly score in [0, 1] relative to the series' own history of
+  surprises (how unusual is this unusualness), which makes one threshold fit noisy and quiet
+  series alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+HOUR = 3600.0
+DAY = 24 * HOUR
+WEEK = 7 * DAY
+# 1970-01-01 was a Thursday; shifting by three days makes slot 0 Monday 00:00 UTC.
+_EPOCH_TO_MONDAY = 3 * DAY
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Default settings, the same for every series (no per-series tuning)."""
+
+    level_hours: float = 6.0  # memory of the slow level
+    recent_hours: float = 1.0  # memory of the fast, "recent" level
+    day_profile_days: float = 3.0  # memory of each hour-of-day slot, in days
+    week_profile_weeks: float = 2.0  # memory of each hour-of-week slot, in weeks
+    scale_hours: float = 24.0  # memory of the typical deviation
+    history_days: float = 7.0  # memory of the distribution of surprises
+    clip: float = 3.0  # learning ignores the part of a residual beyond this many scales
+    warmup_buckets: int = 12  # no score before this many values
+    min_scale: float = 0.05  # on the log scale: about 5 %
+    max_gap_buckets: float = 12.0  # a longer gap forgets the recent level
+    views: str = "auto"
+    young_days: float = 2.0
+    record_hours: float = 24.0  # half-life of the memory of the largest recent surprise
+    record_floor: float = 4.0  # a surprise below this many scales never counts as a record
+    down_weight: float = 1.0  # how much a fall counts next to a rise of the same size
+    seasonal_noise: bool = True
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, float]) -> DetectorConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+_STATE_FIELDS = (
+    "seen", "last_time", "step", "level", "recent", "day", "week",
+    "error_seasonal", "error_flat", "scale", "recent_scale", "record", "slot_scale", "slot_visits",
+)
+
+
+@dataclass
+class Step:
+    """What one update of the bank says about every series (arrays of shape (n,))."""
+
+    anomaly_score: np.ndarray
+    surprise: np.ndarray  # signed, in scales; >0 above the baseline
+    observed: np.ndarray
+    expected: np.ndarray  # baseline on the original scale
+
+
+class DetectorBank:
+    """`n` independent detectors sharing one set of settings."""
+
+    def __init__(self, n: int, config: DetectorConfig | None = None) -> None:
+        self.config = config or DetectorConfig()
+        self.n = n
+        self.seen = np.zeros(n, dtype=np.int64)
+        self.last_time = np.full(n, np.nan)
+        self.step = np.full(n, np.nan)
+        self.level = np.zeros(n)
+        self.recent = np.zeros(n)
+        self.day = np.zeros((n, 24))
+        self.week = np.zeros((n, 168))
+        self.error_seasonal = np.zeros(n)
+        self.error_flat = np.zeros(n)
+        self.scale = np.zeros(n)
+        self.recent_scale = np.zeros(n)
+        self.record = np.zeros(n)
+        self.slot_scale = np.zeros((n, 24))
+        self.slot_visits = np.zeros((n, 24))
+        self._rows = np.arange(n)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        state = {name: getattr(self, name).tolist() for name in _STATE_FIELDS}
+        return {"n": self.n, "config": self.config.to_dict(), "state": state}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DetectorBank:
+        bank = cls(int(data["n"]), DetectorConfig.from_dict(data["config"]))
+        for name in _STATE_FIELDS:
+            current = getattr(bank, name)
+            setattr(bank, name, np.asarray(data["state"][name], dtype=current.dtype))
+        return bank
+
+    # -- update ----------------------------------------------------------------------------
+
+    def update(self, times: np.ndarray | float, values: np.ndarray) -> Step:
+        """Feed one bucket per series: `times` in epoch seconds, NaN values are skipped."""
+        values = np.asarray(values, dtype=float)
+        times = np.broadcast_to(np.asarray(times, dtype=float), values.shape)
+        active = np.isfinite(values) & np.isfinite(times)
+        y = np.where(active, np.sign(values) * np.log1p(np.abs(values)), 0.0)
+        dt = self._advance_clock(times, active)
+        first = active & (self.seen == 0)
+        self._start(first, y)
+        hour_of_day, hour_of_week = _slots(times)
+        seasonal = self.day[self._rows, hour_of_day] + self.week[self._rows, hour_of_week]
+        weight = self._seasonal_weight()
+        expected = self.level + weight * seasonal
+        scale = self._effective_scale(hour_of_day)
+        surprise = self._surprise(y, expected, scale)
+        score = self._score(surprise, active & ~first, dt)
+        learn = active & ~first
+        self._learn(learn, y, expected, seasonal, hour_of_day, hour_of_week, dt)
+        self.seen = self.seen + active
+        return Step(
+            anomaly_score=score,
+            surprise=np.where(active, surprise, 0.0),
+            observed=np.where(active, values, np.nan),
+            expected=np.where(active, _from_log(expected), np.nan),
+        )
+
+    def _advance_clock(self, times: np.ndarray, active: np.ndarray) -> np.ndarray:
+        dt = np.where(active & np.isfinite(self.last_time), times - self.last_time, np.nan)
+        known = np.isfinite(dt) & (dt > 0)
+        typical = np.where(np.isfinite(self.step), self.step, dt)
+        # The bucket size is the smallest recent interval: gaps must not stretch it.
+        self.step = np.where(known, np.fmin(typical * 1.02, dt), self.step)
+        self.last_time = np.where(active, times, self.last_time)
+        return np.where(known, dt, np.nan)
+
+    def _start(self, first: np.ndarray, y: np.ndarray) -> None:
+        self.level = np.where(first, y, self.level)
+        self.recent = np.where(first, y, self.recent)
+        self.day[first] = 0.0
+        self.week[first] = 0.0
+
+    def _seasonal_weight(self) -> np.ndarray:
+        """Use the profiles only where they have predicted better than the level alone."""
+        total = self.error_seasonal + self.error_flat
+        safe = np.where(total > 0, total, 1.0)
+        return np.where(total > 0, np.clip(self.error_flat / safe * 2 - 0.5, 0, 1), 0.0)
+
+    def _effective_scale(self, hour_of_day: np.ndarray) -> np.ndarray:
+        if not self.config.seasonal_noise:
+            return self.scale
+        rows = self._rows
+        trust = np.minimum(self.slot_visits[rows, hour_of_day] / 24.0, 1.0)
+        return trust * self.slot_scale[rows, hour_of_day] + (1 - trust) * self.scale
+
+    def _surprise(self, y: np.ndarray, expected: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        floor = self.config.min_scale
+        z_seasonal = (y - expected) / np.maximum(scale, floor)
+        z_recent = (y - self.recent) / np.maximum(self.recent_scale, floor)
+        if self.config.views == "seasonal":
+            return z_seasonal
+        if self.config.views == "recent":
+            return z_recent
+        agree = np.sign(z_seasonal) == np.sign(z_recent)
+        smaller = np.where(np.abs(z_seasonal) < np.abs(z_recent), z_seasonal, z_recent)
+        cautious = np.where(agree, smaller, 0.0)
+        if self.config.views == "both":
+            return cautious
+        # Until the profiles have seen a couple of days they cannot tell a daily rise from a
+        # surge, so the recent level has a veto; afterwards the seasonal baseline decides.
+        history = self.seen * np.nan_to_num(self.step, nan=300.0)
+        return np.where(history < self.config.young_days * DAY, cautious, z_seasonal)
+
+    def _score(self, surprise: np.ndarray, active: np.ndarray, dt: np.ndarray) -> np.ndarray:
+        """How far the surprise beats the largest one of the last day or so, squashed to [0, 1)."""
+        cfg = self.config
+        size = np.maximum(surprise, 0.0) + cfg.down_weight * np.maximum(-surprise, 0.0)
+        elapsed = np.nan_to_num(dt, nan=0.0)
+        decayed = self.record * 0.5 ** (elapsed / (cfg.record_hours * HOUR))
+        record = np.maximum(decayed, cfg.record_floor)
+        ratio = size / record
+        ready = active & (self.seen >= cfg.warmup_buckets)
+        self.record = np.where(active, np.maximum(decayed, size), self.record)
+        return np.where(ready, ratio / (1.0 + ratio), 0.0)
+
+    def _rate(self, memory_seconds: float, active: np.ndarray) -> np.ndarray:
+        """Per-update learning rate for a memory expressed in time (bucket-size independent)."""
+        step = np.where(np.isfinite(self.step), self.step, 300.0)
+        early = 1.0 / np.maximum(self.seen, 1)  # plain average while history is short
+        rate = np.maximum(step / memory_seconds, early)
+        return np.where(active, np.minimum(rate, 1.0), 0.0)
+
+    def _learn(self, mask, y, expected, seasonal, hour_of_day, hour_of_week, dt) -> None:
+        cfg = self.config
+        floor = cfg.min_scale
+        residual = y - expected
+        bound = cfg.clip * np.maximum(self.scale, floor)
+        clipped = np.clip(residual, -bound, bound)
+        # A fresh series has no scale yet: let its first residuals through unclipped.
+        clipped = np.where(self.seen < cfg.warmup_buckets, residual, clipped)
+        self._learn_errors(mask, y, seasonal)
+        a_level = self._rate(cfg.level_hours * HOUR, mask)
+        a_day = self._rate(cfg.day_profile_days * HOUR, mask)
+        a_week = self._rate(cfg.week_profile_weeks * HOUR, mask)
+        self.level = self.level + a_level * clipped
+        rows = self._rows
+        self.day[rows, hour_of_day] += np.where(mask, a_day * (clipped - a_level * clipped), 0.0)
+        self.week[rows, hour_of_week] += np.where(
+            mask, a_week * (clipped - a_level * clipped) * 0.5, 0.0
+        )
+        a_scale = self._rate(cfg.scale_hours * HOUR, mask)
+        deviation = np.minimum(np.abs(residual), bound * 2)
+        self.scale = self.scale + a_scale * (deviation - self.scale)
+        a_slot = self._rate(cfg.scale_hours * HOUR / 24.0 * 3, mask)
+        slot = self.slot_scale[rows, hour_of_day]
+        fresh = self.slot_visits[rows, hour_of_day] == 0
+        self.slot_scale[rows, hour_of_day] = np.where(
+            mask, np.where(fresh, self.scale, slot + a_slot * (deviation - slot)), slot
+        )
+        self.slot_visits[rows, hour_of_day] += mask
+        self._learn_recent(mask, y, dt)
+
+    def _learn_errors(self, mask, y, seasonal) -> None:
+        a = self._rate(self.config.scale_hours * HOUR, mask)
+        self.error_seasonal += a * (np.abs(y - self.level - seasonal) - self.error_seasonal)
+        self.error_flat += a * (np.abs(y - self.level) - self.error_flat)
+
+    def _learn_recent(self, mask, y, dt) -> None:
+        cfg = self.config
+        gap = np.isfinite(dt) & (dt > cfg.max_gap_buckets * np.nan_to_num(self.step, nan=300.0))
+        floor = cfg.min_scale
+        residual = y - self.recent
+        bound = cfg.clip * np.maximum(self.recent_scale, floor)
+        clipped = np.where(self.seen < cfg.warmup_buckets, residual, np.clip(residual, -bound, bound))
+        a = self._rate(cfg.recent_hours * HOUR, mask)
+        a_scale = self._rate(cfg.scale_hours * HOUR, mask)
+        self.recent_scale = self.recent_scale + a_scale * (
+            np.minimum(np.abs(residual), bound * 2) - self.recent_scale
+        )
+        self.recent = np.where(gap & mask, y, self.recent + a * clipped)
+
+
+def _slots(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    safe = np.nan_to_num(times, nan=0.0) + _EPOCH_TO_MONDAY
+    hour_of_week = ((safe % WEEK) // HOUR).astype(np.int64)
+    return hour_of_week % 24, hour_of_week
+
+
+def _from_log(y: np.ndarray) -> np.ndarray:
+    return np.sign(y) * np.expm1(np.abs(y))
