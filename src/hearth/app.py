@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -32,9 +33,12 @@ CSP = (
 
 
 def _templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"),
-                                extensions=["jinja2.ext.i18n"])
-    env = templates.env
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(WEB_DIR / "templates")),
+        autoescape=True,  # every user-generated string is escaped unless marked safe
+        extensions=["jinja2.ext.i18n"],
+    )
+    templates = Jinja2Templates(env=env)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["localtime"] = i18n.localtime
     env.filters["number"] = i18n.number

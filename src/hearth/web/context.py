@@ -58,11 +58,24 @@ def db_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+@dataclass(frozen=True)
+class Me:
+    """A snapshot of the logged-in user for templates: still readable on error pages, after the
+    request's transaction was rolled back and its ORM objects expired."""
+
+    id: str
+    email: str
+    display_name: str
+    locale: str
+    timezone: str
+
+
 @dataclass
 class Viewer:
     user: User | None
     user_session: UserSession | None
     csrf_token: str
+    me: Me | None = None
 
     @property
     def actor(self) -> Actor:
@@ -90,19 +103,34 @@ def viewer(request: Request, db: Session = Depends(db_session)) -> Viewer:
         if not binding:
             binding = random_token(nbytes=16)
             request.state.set_anon_csrf = binding
-    view = Viewer(user, user_session, _csrf_token_for(settings.resolved_secret_key, binding))
+    me = Me(user.id, user.email, user.display_name, user.locale, user.timezone) if user else None
+    view = Viewer(user, user_session, _csrf_token_for(settings.resolved_secret_key, binding), me)
     request.state.viewer = view
     if user is not None:
-        i18n.current_locale.set(user.locale)
-        i18n.current_timezone.set(user.timezone)
+        request.state.locale, request.state.timezone = user.locale, user.timezone
     else:
-        i18n.current_locale.set(
-            request.cookies.get("hearth_lang") or i18n.negotiate(request.headers.get("accept-language"))
+        cookie = request.cookies.get("hearth_lang")
+        request.state.locale = (
+            cookie if cookie in i18n.SUPPORTED
+            else i18n.negotiate(request.headers.get("accept-language"))
         )
+        request.state.timezone = "UTC"
+    activate_locale(request)
     return view
 
 
+def activate_locale(request: Request) -> None:
+    """Set the request's language and time zone for gettext and date formatting.
+
+    Sync dependencies run in worker threads whose context changes do not flow back, so this is
+    called again from the async CSRF dependency (the request task's own context) and in render.
+    """
+    i18n.current_locale.set(getattr(request.state, "locale", i18n.DEFAULT_LOCALE))
+    i18n.current_timezone.set(getattr(request.state, "timezone", "UTC"))
+
+
 async def verify_csrf(request: Request, view: Viewer = Depends(viewer)) -> None:
+    activate_locale(request)
     if request.method in SAFE_METHODS:
         return
     sent = request.headers.get("x-csrf-token")
@@ -149,6 +177,7 @@ def render(
     request: Request, template: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     templates = request.app.state.templates
+    activate_locale(request)
     view: Viewer | None = getattr(request.state, "viewer", None)
     context.setdefault("view", view)
     context.setdefault("locale", i18n.current_locale.get())

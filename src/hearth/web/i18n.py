@@ -53,6 +53,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it now (it is translated on display)."""
+    return message
+
+
 def negotiate(accept_language: str | None) -> str:
     """Pick fr or en from an Accept-Language header, for people who are not logged in."""
     for part in (accept_language or "").split(","):
