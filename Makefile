@@ -1,22 +1,21 @@
 # The README's commands, and a few for developers. `make` alone lists them.
 .DEFAULT_GOAL := help
 UV ?= uv
+export PATH := $(HOME)/.local/bin:$(PATH)
 export UV_LINK_MODE ?= copy
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup:  ## Install Python dependencies (uv, from the lock file) and browser assets (npm)
-	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
-	npm ci --no-audit --no-fund --loglevel=error
+	@scripts/setup
 
 run: setup  ## Set up, then start Hearth on the embedded default with the demo world
 	$(UV) run hearth demo
 
 test: setup  ## Set up, then run the whole test suite (SQLite, PostgreSQL, NATS, Chromium)
-	$(UV) run python -m tests.setup_browser
-	$(UV) run pytest -n 2
+	@scripts/ensure-test-tools
+	$(UV) run pytest -n 2 $(PYTEST_ARGS)
 
 lint:  ## ruff and the import contracts
 	$(UV) run ruff check src tests

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -94,7 +94,11 @@ def _install_middleware(app: FastAPI) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path not in ("/healthz", "/readyz", "/metrics") and not request.url.path.startswith("/static/"):
+        if request.url.path not in (
+            "/healthz",
+            "/readyz",
+            "/metrics",
+        ) and not request.url.path.startswith("/static/"):
             headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -144,5 +148,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _mount_static(app)
     _include_routers(app)
     return app
-
-

@@ -47,18 +47,19 @@ def serve(
     port: int = typer.Option(None, help="Port (default HEARTH_PORT or 8000)"),
 ) -> None:
     """Run the web UI and the JSON API."""
-    import uvicorn
-
-    from hearth.app import create_app
-
     runtime = _runtime()
     runtime.upgrade()
     settings = runtime.settings
     application = create_app(settings)
     typer.echo(f"Hearth is listening on http://{host or settings.host}:{port or settings.port}/")
     # uvicorn handles SIGTERM gracefully: it stops accepting, finishes requests in flight, exits.
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port,
-                log_config=None, timeout_graceful_shutdown=20)
+    uvicorn.run(
+        application,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=20,
+    )
 
 
 @app.command()
@@ -71,6 +72,46 @@ def worker() -> None:
     w = Worker(runtime)
     w.install_signal_handlers()
     w.run()
+
+
+demo_app = typer.Typer(
+    help="Try Hearth: the demo world of two fictional brands streaming into a local Hearth.\n\n"
+    "Without a sub-command, sets everything up (SQLite in ./data) and starts the server.",
+    invoke_without_command=True,
+)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.callback()
+def demo(
+    ctx: typer.Context,
+    host: str = typer.Option(None, help="Address to bind (default 127.0.0.1)"),
+    port: int = typer.Option(None, help="Port (default 8000)"),
+) -> None:
+    """Set up the demo (schema, login, two brands) and run Hearth with the demo world."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from hearth.demo.bootstrap import ensure_demo
+
+    runtime = _runtime()
+    runtime.upgrade()
+    with runtime.transaction() as session:
+        login = ensure_demo(session, runtime.settings.data_dir)
+    settings = runtime.settings.model_copy(update={"demo": True})
+    url = f"http://{host or settings.host}:{port or settings.port}/"
+    typer.secho(f"\nHearth demo: open {url}\n  e-mail:   {login.email}\n"
+                f"  password: {login.password}\n", fg=typer.colors.GREEN, bold=True)
+    _serve(settings, host, port)
+
+
+def _attach_demo_world_commands() -> None:
+    # The read-only world commands (generate, stats…) live with the world itself.
+    from hearth.demo.cli import demo_app as world_commands
+
+    demo_app.registered_commands.extend(world_commands.registered_commands)
+
+
+_attach_demo_world_commands()
 
 
 @db_app.command("upgrade")
@@ -95,13 +136,22 @@ def user_create(
     from hearth.kit.errors import HearthError
 
     if password is None:
-        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        password = (
+            getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        )
     runtime = _runtime()
     runtime.upgrade()
     try:
         with runtime.transaction() as session:
-            user = do_create_user(session, email=email, display_name=name, password=password,
-                                  locale=locale, is_operator=operator, actor=Actor.system("cli"))
+            user = do_create_user(
+                session,
+                email=email,
+                display_name=name,
+                password=password,
+                locale=locale,
+                is_operator=operator,
+                actor=Actor.system("cli"),
+            )
     except HearthError as exc:
         _fail(f"could not create the user: {exc.message}")
     typer.echo(f"created {user.email}")
@@ -130,8 +180,15 @@ def workspace_create(
                 _fail(f"no user with e-mail {owner}: create it with `hearth user create` first")
             actor = Actor.system("cli")
             slug = check_create_workspace(session, actor, name, slug)
-            ws = do_create_workspace(session, name=name, slug=slug, owner=user, actor=actor,
-                                     timezone=timezone, default_language=language)
+            ws = do_create_workspace(
+                session,
+                name=name,
+                slug=slug,
+                owner=user,
+                actor=actor,
+                timezone=timezone,
+                default_language=language,
+            )
     except HearthError as exc:
         _fail(f"could not create the workspace: {exc.message}")
     typer.echo(f"created workspace {ws.name} (/w/{ws.slug}/)")
@@ -146,6 +203,8 @@ def audit_verify() -> None:
     with runtime.transaction() as session:
         checked, problem = verify(session)
     if problem is not None:
-        _fail(f"audit log BROKEN at entry #{problem.seq}: {problem.reason} "
-              f"({checked} entries verified before it)")
+        _fail(
+            f"audit log BROKEN at entry #{problem.seq}: {problem.reason} "
+            f"({checked} entries verified before it)"
+        )
     typer.echo(f"audit log intact: {checked} entries verified")

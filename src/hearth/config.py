@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HEARTH_", extra="ignore")
 
     env: Environment = Field(Environment.DEVELOPMENT, description="development, production or test")
-    data_dir: Path = Field(Path("data"), description="Folder for the SQLite file, the secret key, models")
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the SQLite file, the secret key, models"
+    )
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default: SQLite file hearth.db in the data folder"
     )
@@ -53,7 +55,9 @@ class Settings(BaseSettings):
     stream_backend: StreamBackend = Field(StreamBackend.EMBEDDED, description="embedded or nats")
     nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server for the nats backend")
     session_days: int = Field(14, description="How long a login session lasts")
-    login_max_failures: int = Field(5, description="Failed logins per account and address before a pause")
+    login_max_failures: int = Field(
+        5, description="Failed logins per account and address before a pause"
+    )
     login_lockout_minutes: int = Field(15, description="Window for counting failed logins")
     invitation_days: int = Field(7, description="How long an invitation link is valid")
     secure_cookies: bool | None = Field(

@@ -17,8 +17,9 @@ def test_login_lands_in_the_workspace_and_sets_a_safe_cookie(factory, client_for
     _seed(factory)
     client = client_for()
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"email": "alice@example.com", "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "alice@example.com", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 303
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
@@ -31,13 +32,21 @@ def test_wrong_password_is_refused_and_throttled(factory, client_for) -> None:
     statuses = []
     for _ in range(6):
         token = csrf_from(client.get("/login").text)
-        statuses.append(client.post("/login", data={"email": "alice@example.com",
-                                                     "password": "nope-nope-nope",
-                                                     "csrf_token": token}).status_code)
+        statuses.append(
+            client.post(
+                "/login",
+                data={
+                    "email": "alice@example.com",
+                    "password": "nope-nope-nope",
+                    "csrf_token": token,
+                },
+            ).status_code
+        )
     assert statuses[:5] == [401] * 5 and statuses[5] == 429
     token = csrf_from(client.get("/login").text)
-    blocked = client.post("/login", data={"email": "alice@example.com", "password": PASSWORD,
-                                          "csrf_token": token})
+    blocked = client.post(
+        "/login", data={"email": "alice@example.com", "password": PASSWORD, "csrf_token": token}
+    )
     assert blocked.status_code == 429  # even the right password waits out the pause
 
 
@@ -51,7 +60,9 @@ def test_logout_ends_the_session(factory, client_for) -> None:
 def test_password_change_keeps_this_session_and_ends_others(factory, client_for) -> None:
     _seed(factory)
     here, elsewhere = client_for("alice@example.com"), client_for("alice@example.com")
-    response = post_form(here, "/account/password", {"current": PASSWORD, "new": "a brand new secret"})
+    response = post_form(
+        here, "/account/password", {"current": PASSWORD, "new": "a brand new secret"}
+    )
     assert response.status_code == 200
     assert here.get("/w/briquo/inbox").status_code == 200
     assert elsewhere.get("/w/briquo/inbox").status_code == 303
@@ -72,8 +83,15 @@ def test_open_redirect_after_login_is_refused(factory, client_for) -> None:
     _seed(factory)
     client = client_for()
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"email": "alice@example.com", "password": PASSWORD,
-                                           "csrf_token": token, "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={
+            "email": "alice@example.com",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["location"] == "/"
 
 

@@ -127,7 +127,9 @@ def verify(session: Session) -> tuple[int, ChainProblem | None]:
         if entry.seq != expected_seq:
             return checked, ChainProblem(expected_seq, f"entry #{expected_seq} is missing")
         if entry.prev_hash != prev_hash:
-            return checked, ChainProblem(entry.seq, f"entry #{entry.seq} does not follow the one before it")
+            return checked, ChainProblem(
+                entry.seq, f"entry #{entry.seq} does not follow the one before it"
+            )
         if entry_hash(entry) != entry.hash:
             return checked, ChainProblem(entry.seq, f"entry #{entry.seq} was modified")
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1

@@ -155,15 +155,23 @@ def do_start_session(
     )
     session.add(user_session)
     session.flush()
-    record(session, actor=user_actor(user), action="auth.session.started", workspace_id=None,
-           target=Target("user", user.id, user.email), data={"ip": ip[:64]})
+    record(
+        session,
+        actor=user_actor(user),
+        action="auth.session.started",
+        workspace_id=None,
+        target=Target("user", user.id, user.email),
+        data={"ip": ip[:64]},
+    )
     return user_session, raw
 
 
 def resolve_session(session: Session, raw: str | None) -> tuple[UserSession, User] | None:
     if not raw or len(raw) > 200:
         return None
-    user_session = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(raw)))
+    user_session = session.scalar(
+        select(UserSession).where(UserSession.token_hash == token_hash(raw))
+    )
     if user_session is None or user_session.revoked_at or user_session.expires_at <= utcnow():
         return None
     user = session.get(User, user_session.user_id)
@@ -174,8 +182,13 @@ def resolve_session(session: Session, raw: str | None) -> tuple[UserSession, Use
 
 def do_end_session(session: Session, user_session: UserSession, *, actor: Actor) -> None:
     user_session.revoked_at = utcnow()
-    record(session, actor=actor, action="auth.session.ended", workspace_id=None,
-           target=Target("user", user_session.user_id, actor.label))
+    record(
+        session,
+        actor=actor,
+        action="auth.session.ended",
+        workspace_id=None,
+        target=Target("user", user_session.user_id, actor.label),
+    )
 
 
 def _revoke_all_sessions(session: Session, user_id: str, keep: str | None = None) -> None:
@@ -203,13 +216,16 @@ def do_change_password(
     user.password_changed_at = utcnow()
     user.password_reset_required_at = None
     _revoke_all_sessions(session, user.id, keep=keep_session_id)
-    record(session, actor=actor, action="auth.password.changed", workspace_id=None,
-           target=Target("user", user.id, user.email))
+    record(
+        session,
+        actor=actor,
+        action="auth.password.changed",
+        workspace_id=None,
+        target=Target("user", user.id, user.email),
+    )
 
 
-def check_reset_password(
-    session: Session, actor: Actor, workspace_id: str, user_id: str
-) -> User:
+def check_reset_password(session: Session, actor: Actor, workspace_id: str, user_id: str) -> User:
     """An admin may reset a teammate's password only if they administer *every* workspace the
     teammate belongs to: otherwise an admin of one brand could take over an owner of another."""
     grant = access_with(session, actor, workspace_id, Permission.TEAM_RESET_PASSWORD)
@@ -233,23 +249,28 @@ def check_reset_password(
         ).all()
         if role in (Role.ADMIN, Role.OWNER)
     }
-    if target.is_operator or any(ws not in admin_of for ws, _ in roles) or (
-        grant.role is Role.ADMIN and any(r == Role.OWNER for _, r in roles)
+    if (
+        target.is_operator
+        or any(ws not in admin_of for ws, _ in roles)
+        or (grant.role is Role.ADMIN and any(r == Role.OWNER for _, r in roles))
     ):
         raise ForbiddenError("this teammate belongs to workspaces you do not administer")
     return target
 
 
-def do_reset_password(
-    session: Session, target: User, *, workspace_id: str, actor: Actor
-) -> str:
+def do_reset_password(session: Session, target: User, *, workspace_id: str, actor: Actor) -> str:
     """Set a one-time temporary password (shown once) that must be changed at next login."""
     temporary = random_token(nbytes=12)
     target.password_hash = hash_password(temporary)
     target.password_reset_required_at = utcnow()
     _revoke_all_sessions(session, target.id)
-    record(session, actor=actor, action="auth.password.reset", workspace_id=workspace_id,
-           target=Target("user", target.id, target.email))
+    record(
+        session,
+        actor=actor,
+        action="auth.password.reset",
+        workspace_id=workspace_id,
+        target=Target("user", target.id, target.email),
+    )
     return temporary
 
 
@@ -262,8 +283,15 @@ def do_update_preferences(
         raise ValidationFailedError("unsupported language")
     if timezone not in available_timezones():
         raise ValidationFailedError("unknown time zone")
-    changes = {k: v for k, v in (("locale", locale), ("timezone", timezone))
-               if getattr(user, k) != v}
+    changes = {
+        k: v for k, v in (("locale", locale), ("timezone", timezone)) if getattr(user, k) != v
+    }
     user.locale, user.timezone = locale, timezone
-    record(session, actor=actor, action="auth.preferences.changed", workspace_id=None,
-           target=Target("user", user.id, user.email), data=changes)
+    record(
+        session,
+        actor=actor,
+        action="auth.preferences.changed",
+        workspace_id=None,
+        target=Target("user", user.id, user.email),
+        data=changes,
+    )

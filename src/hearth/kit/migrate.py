@@ -53,3 +53,15 @@ def current_revision(engine: Engine) -> str | None:
 
 def is_at_head(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+if __name__ == "__main__":  # `make migration m="…"`: autogenerate against a scratch database
+    import sys
+    import tempfile
+
+    from hearth.kit.db import make_engine
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_engine = make_engine(f"sqlite:///{scratch}/scratch.db")
+        upgrade(scratch_engine)
+        revision(scratch_engine, sys.argv[1] if len(sys.argv) > 1 else "schema change")

@@ -74,7 +74,7 @@ def localtime(value: datetime | None, fmt: str = "medium") -> str:
     return format_datetime(value.astimezone(zone), format=fmt, locale=current_locale.get())
 
 
-def number(value: float | int) -> str:
+def number(value: float) -> str:
     return format_decimal(value, locale=current_locale.get())
 
 

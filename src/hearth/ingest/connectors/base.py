@@ -159,12 +159,26 @@ class Connector:
     def delete(self, external_id: str) -> None:
         raise NotImplementedError
 
-    def find_delivery(self, idempotency_key: str) -> Delivery | None:
-        """Reconcile an UNKNOWN delivery: look for the item we may have created."""
+    def find_delivery(
+        self,
+        idempotency_key: str,
+        *,
+        text: str | None = None,
+        parent_external_id: str | None = None,
+    ) -> Delivery | None:
+        """Reconcile an UNKNOWN delivery: look for the item we may have created.
+
+        Networks that let us choose the record key find it from the idempotency key alone;
+        the others match the parent and the text we sent.
+        """
         return None
 
     def refresh_credentials(self) -> BaseModel | None:
-        """Return new credentials after a token refresh, or None when the network has none."""
+        """Return new credentials after a token refresh, or None when the network has none.
+
+        Some networks refresh sessions during ordinary calls too: callers save
+        ``self.credentials`` after every call, not only after this one.
+        """
         return None
 
     def supports(self, capability: Capability) -> bool:

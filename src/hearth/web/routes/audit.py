@@ -19,7 +19,7 @@ from hearth.web.areas import AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
 from hearth.workspace.queries import AuditFilter, list_audit
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 PAGE_SIZE = 50
 
 

@@ -35,7 +35,7 @@ from hearth.web.context import (
 from hearth.web.i18n import SUPPORTED, _, current_locale
 from hearth.workspace.actions import do_accept_invitation, find_valid_invitation
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:

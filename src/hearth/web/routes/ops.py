@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from hearth.kit import migrate
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -28,6 +31,11 @@ def readyz(request: Request) -> Response:
     if not migrate.is_at_head(engine):
         return JSONResponse({"status": "unavailable", "database": "migrations not at head"}, 503)
     return JSONResponse({"status": "ok"})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/metrics", include_in_schema=False)

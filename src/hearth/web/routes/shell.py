@@ -20,7 +20,7 @@ from hearth.web.context import (
 )
 from hearth.workspace.queries import list_user_workspaces
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 @router.get("/")

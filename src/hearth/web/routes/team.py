@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from hearth.auth.actions import check_reset_password, do_reset_password
 from hearth.authz.access import require
 from hearth.authz.roles import ROLE_PERMISSIONS, Permission, Role
-from hearth.auth.actions import check_reset_password, do_reset_password
 from hearth.config import Settings
 from hearth.kit.errors import HearthError
 from hearth.web.areas import AREAS
@@ -25,7 +25,7 @@ from hearth.web.context import (
 from hearth.workspace import actions
 from hearth.workspace.queries import list_api_tokens, list_pending_invitations, list_team
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 def _team_page(request: Request, page: WorkspacePage, db: Session, status: int = 200,
