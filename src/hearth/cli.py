@@ -49,17 +49,20 @@ def serve(
     """Run the web UI and the JSON API."""
     runtime = _runtime()
     runtime.upgrade()
-    settings = runtime.settings
+    _serve(runtime.settings, host, port)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from hearth.app import create_app
+
     application = create_app(settings)
-    typer.echo(f"Hearth is listening on http://{host or settings.host}:{port or settings.port}/")
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"Hearth is listening on http://{bind_host}:{bind_port}/")
     # uvicorn handles SIGTERM gracefully: it stops accepting, finishes requests in flight, exits.
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    uvicorn.run(application, host=bind_host, port=bind_port, log_config=None,
+                timeout_graceful_shutdown=20)
 
 
 @app.command()
