@@ -20,7 +20,7 @@ class ApiAuthError(HearthError):
     code = "auth.token_required"
 
 
-def api_actor(request: Request, db: Session = Depends(db_session)) -> Actor:
+def api_actor(request: Request, db: Session = Depends(db_session, scope="function")) -> Actor:
     header = request.headers.get("authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw:
@@ -32,6 +32,8 @@ def api_actor(request: Request, db: Session = Depends(db_session)) -> Actor:
 
 
 def api_grant(
-    workspace_id: str, actor: Actor = Depends(api_actor), db: Session = Depends(db_session)
+    workspace_id: str,
+    actor: Actor = Depends(api_actor),
+    db: Session = Depends(db_session, scope="function"),
 ) -> WorkspaceGrant:
     return access_workspace(db, actor, workspace_id)

@@ -3,6 +3,7 @@
 from hearth.models.audit import AuditEntry, AuditHead
 from hearth.models.channel import Channel
 from hearth.models.job import Job
+from hearth.models.listening import ListeningQuery, MentionMatch
 from hearth.models.member import CommunityMember, MemberIdentity
 from hearth.models.membership import ApiToken, Invitation, Membership
 from hearth.models.mention import Mention
@@ -17,10 +18,12 @@ __all__ = [
     "CommunityMember",
     "Invitation",
     "Job",
+    "ListeningQuery",
     "LoginAttempt",
     "MemberIdentity",
     "Membership",
     "Mention",
+    "MentionMatch",
     "User",
     "UserSession",
     "Workspace",

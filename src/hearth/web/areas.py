@@ -18,28 +18,71 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("inbox", N_("Inbox"), Permission.MENTIONS_VIEW, N_(
-        "Every conversation that needs the brand: questions, complaints, direct messages, "
-        "routed to the right person and answered in the brand's voice."), "i"),
-    Area("listening", N_("Listening"), Permission.MENTIONS_VIEW, N_(
-        "What is said about the brand across networks, live, filtered by your saved queries."),
-        "l"),
-    Area("moderation", N_("Moderation"), Permission.MODERATION_ACT, N_(
-        "Reports and flagged messages judged against your published rules, with reasons, "
-        "appeals and a transparency report."), "m"),
-    Area("publishing", N_("Publishing"), Permission.PUBLISH_DRAFT, N_(
-        "Plan, approve and schedule posts per network, and see what resonated."), "p"),
-    Area("crisis", N_("Crisis"), Permission.CRISIS_VIEW, N_(
-        "Alerts when a negative wave starts, and the incident room to answer with one voice."),
-        "c"),
-    Area("members", N_("Members"), Permission.MENTIONS_VIEW, N_(
-        "The people of your community across networks: advocates, newcomers, those drifting "
-        "away."), "b"),
-    Area("analytics", N_("Analytics"), Permission.ANALYTICS_VIEW, N_(
-        "Volumes, sentiment, response times and reach, by network, language and topic."), "a"),
-    Area("privacy", N_("Privacy"), Permission.PRIVACY_VIEW, N_(
-        "What Hearth keeps about members and why; data export and erasure requests (GDPR)."),
-        "g"),
+    Area(
+        "inbox",
+        N_("Inbox"),
+        Permission.MENTIONS_VIEW,
+        N_(
+            "Every conversation that needs the brand: questions, complaints, direct messages, "
+            "routed to the right person and answered in the brand's voice."
+        ),
+        "i",
+    ),
+    Area(
+        "listening",
+        N_("Listening"),
+        Permission.MENTIONS_VIEW,
+        N_("What is said about the brand across networks, live, filtered by your saved queries."),
+        "l",
+    ),
+    Area(
+        "moderation",
+        N_("Moderation"),
+        Permission.MODERATION_ACT,
+        N_(
+            "Reports and flagged messages judged against your published rules, with reasons, "
+            "appeals and a transparency report."
+        ),
+        "m",
+    ),
+    Area(
+        "publishing",
+        N_("Publishing"),
+        Permission.PUBLISH_DRAFT,
+        N_("Plan, approve and schedule posts per network, and see what resonated."),
+        "p",
+    ),
+    Area(
+        "crisis",
+        N_("Crisis"),
+        Permission.CRISIS_VIEW,
+        N_("Alerts when a negative wave starts, and the incident room to answer with one voice."),
+        "c",
+    ),
+    Area(
+        "members",
+        N_("Members"),
+        Permission.MENTIONS_VIEW,
+        N_(
+            "The people of your community across networks: advocates, newcomers, those drifting "
+            "away."
+        ),
+        "b",
+    ),
+    Area(
+        "analytics",
+        N_("Analytics"),
+        Permission.ANALYTICS_VIEW,
+        N_("Volumes, sentiment, response times and reach, by network, language and topic."),
+        "a",
+    ),
+    Area(
+        "privacy",
+        N_("Privacy"),
+        Permission.PRIVACY_VIEW,
+        N_("What Hearth keeps about members and why; data export and erasure requests (GDPR)."),
+        "g",
+    ),
 )
 
 AREA_BY_SLUG = {area.slug: area for area in AREAS}

@@ -46,7 +46,11 @@ def app_settings(request: Request) -> Settings:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit when the handler succeeds, roll back otherwise."""
+    """One transaction per request: commit when the handler succeeds, roll back otherwise.
+
+    Always declared with ``scope="function"``: the commit must happen before the response is
+    sent, or a browser following a redirect could read the state from before the change.
+    """
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
@@ -88,7 +92,7 @@ def _csrf_token_for(secret_key: str, binding: str) -> str:
     return hmac.new(secret_key.encode(), b"csrf:" + binding.encode(), sha256).hexdigest()
 
 
-def viewer(request: Request, db: Session = Depends(db_session)) -> Viewer:
+def viewer(request: Request, db: Session = Depends(db_session, scope="function")) -> Viewer:
     cached = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
@@ -111,7 +115,8 @@ def viewer(request: Request, db: Session = Depends(db_session)) -> Viewer:
     else:
         cookie = request.cookies.get("hearth_lang")
         request.state.locale = (
-            cookie if cookie in i18n.SUPPORTED
+            cookie
+            if cookie in i18n.SUPPORTED
             else i18n.negotiate(request.headers.get("accept-language"))
         )
         request.state.timezone = "UTC"
@@ -163,7 +168,9 @@ class WorkspacePage:
 
 
 def workspace_page(
-    slug: str, view: Viewer = Depends(logged_in), db: Session = Depends(db_session)
+    slug: str,
+    view: Viewer = Depends(logged_in),
+    db: Session = Depends(db_session, scope="function"),
 ) -> WorkspacePage:
     workspace = find_workspace_by_slug(db, slug)
     if workspace is None:
@@ -173,9 +180,7 @@ def workspace_page(
     return WorkspacePage(view, workspace, grant, list_user_workspaces(db, view.user.id))
 
 
-def render(
-    request: Request, template: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
     activate_locale(request)
     view: Viewer | None = getattr(request.state, "viewer", None)
@@ -185,6 +190,7 @@ def render(
     anon = getattr(request.state, "set_anon_csrf", None)
     if anon:
         settings: Settings = request.app.state.settings
-        response.set_cookie(ANON_CSRF_COOKIE, anon, httponly=True, samesite="lax",
-                            secure=settings.cookies_secure)
+        response.set_cookie(
+            ANON_CSRF_COOKIE, anon, httponly=True, samesite="lax", secure=settings.cookies_secure
+        )
     return response

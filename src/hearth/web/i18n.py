@@ -76,5 +76,3 @@ def localtime(value: datetime | None, fmt: str = "medium") -> str:
 
 def number(value: float) -> str:
     return format_decimal(value, locale=current_locale.get())
-
-

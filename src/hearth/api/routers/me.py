@@ -20,6 +20,9 @@ class MeOut(BaseModel):
 
 @router.get("/me", response_model=MeOut)
 def me(actor: Actor = Depends(api_actor)) -> MeOut:
-    return MeOut(token=actor.label, workspace_id=actor.token_workspace_id,
-                 role=actor.token_role.value if actor.token_role else None,
-                 scopes=sorted(s.value for s in actor.token_scopes))
+    return MeOut(
+        token=actor.label,
+        workspace_id=actor.token_workspace_id,
+        role=actor.token_role.value if actor.token_role else None,
+        scopes=sorted(s.value for s in actor.token_scopes),
+    )

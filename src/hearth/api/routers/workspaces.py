@@ -28,8 +28,9 @@ router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}", tags=["workspaces
 
 
 @router.get("", response_model=WorkspaceOut)
-def get_workspace(grant: WorkspaceGrant = Depends(api_grant),
-                  db: Session = Depends(db_session)) -> Workspace:
+def get_workspace(
+    grant: WorkspaceGrant = Depends(api_grant), db: Session = Depends(db_session, scope="function")
+) -> Workspace:
     require(grant, Permission.WORKSPACE_VIEW)
     workspace = db.get(Workspace, grant.workspace_id)
     assert workspace is not None
@@ -37,47 +38,75 @@ def get_workspace(grant: WorkspaceGrant = Depends(api_grant),
 
 
 @router.get("/members", response_model=list[TeamMemberOut])
-def members(grant: WorkspaceGrant = Depends(api_grant), db: Session = Depends(db_session)) -> list:
+def members(
+    grant: WorkspaceGrant = Depends(api_grant), db: Session = Depends(db_session, scope="function")
+) -> list:
     require(grant, Permission.TEAM_VIEW)
     return [m.__dict__ for m in list_team(db, grant.workspace_id)]
 
 
 @router.post("/invitations", response_model=InvitationOut, status_code=201)
-def invite(body: InvitationIn, request: Request, grant: WorkspaceGrant = Depends(api_grant),
-           db: Session = Depends(db_session)) -> InvitationOut:
+def invite(
+    body: InvitationIn,
+    request: Request,
+    grant: WorkspaceGrant = Depends(api_grant),
+    db: Session = Depends(db_session, scope="function"),
+) -> InvitationOut:
     settings = request.app.state.settings
-    grant, email, role = actions.check_invite(db, grant.actor, grant.workspace_id, body.email,
-                                              body.role)
-    invitation, raw = actions.do_invite(db, grant, email=email, role=role,
-                                        days=settings.invitation_days, actor=grant.actor)
+    grant, email, role = actions.check_invite(
+        db, grant.actor, grant.workspace_id, body.email, body.role
+    )
+    invitation, raw = actions.do_invite(
+        db, grant, email=email, role=role, days=settings.invitation_days, actor=grant.actor
+    )
     base = (settings.base_url or str(request.base_url)).rstrip("/")
-    return InvitationOut(id=invitation.id, email=email, role=role.value,
-                         expires_at=invitation.expires_at, link=f"{base}/invite/{raw}")
+    return InvitationOut(
+        id=invitation.id,
+        email=email,
+        role=role.value,
+        expires_at=invitation.expires_at,
+        link=f"{base}/invite/{raw}",
+    )
 
 
 @router.patch("/members/{membership_id}", response_model=TeamMemberOut)
-def change_role(membership_id: str, body: RoleIn, grant: WorkspaceGrant = Depends(api_grant),
-                db: Session = Depends(db_session)) -> dict:
-    membership, role = actions.check_change_role(db, grant.actor, grant.workspace_id,
-                                                 membership_id, body.role)
+def change_role(
+    membership_id: str,
+    body: RoleIn,
+    grant: WorkspaceGrant = Depends(api_grant),
+    db: Session = Depends(db_session, scope="function"),
+) -> dict:
+    membership, role = actions.check_change_role(
+        db, grant.actor, grant.workspace_id, membership_id, body.role
+    )
     actions.do_change_role(db, membership, role, actor=grant.actor)
-    return next(m.__dict__ for m in list_team(db, grant.workspace_id)
-                if m.membership_id == membership_id)
+    return next(
+        m.__dict__ for m in list_team(db, grant.workspace_id) if m.membership_id == membership_id
+    )
 
 
 @router.delete("/members/{membership_id}", status_code=204)
-def remove_member(membership_id: str, grant: WorkspaceGrant = Depends(api_grant),
-                  db: Session = Depends(db_session)) -> Response:
+def remove_member(
+    membership_id: str,
+    grant: WorkspaceGrant = Depends(api_grant),
+    db: Session = Depends(db_session, scope="function"),
+) -> Response:
     membership = actions.check_remove_member(db, grant.actor, grant.workspace_id, membership_id)
     actions.do_remove_member(db, membership, actor=grant.actor)
     return Response(status_code=204)
 
 
 @router.get("/audit", response_model=list[AuditEntryOut])
-def audit(actor: str | None = None, action: str | None = None, since: datetime | None = None,
-          until: datetime | None = None, before: int | None = None, limit: int = 50,
-          grant: WorkspaceGrant = Depends(api_grant), db: Session = Depends(db_session)) -> list:
+def audit(
+    actor: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: int | None = None,
+    limit: int = 50,
+    grant: WorkspaceGrant = Depends(api_grant),
+    db: Session = Depends(db_session, scope="function"),
+) -> list:
     require(grant, Permission.AUDIT_VIEW)
     flt = AuditFilter(actor=actor, action=action, since=since, until=until)
-    return list_audit(db, grant.workspace_id, flt, limit=max(1, min(limit, 500)),
-                      before_seq=before)
+    return list_audit(db, grant.workspace_id, flt, limit=max(1, min(limit, 500)), before_seq=before)

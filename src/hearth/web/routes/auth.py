@@ -52,12 +52,22 @@ def _client_ip(request: Request) -> str:
 def _login_response(
     request: Request, db: Session, settings: Settings, user: User, target: str
 ) -> Response:
-    _, raw = do_start_session(db, user, ip=_client_ip(request),
-                              user_agent=request.headers.get("user-agent", ""),
-                              days=settings.session_days)
+    _, raw = do_start_session(
+        db,
+        user,
+        ip=_client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        days=settings.session_days,
+    )
     response = RedirectResponse(_safe_next(target), status_code=303)
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax",
-                        secure=settings.cookies_secure, max_age=settings.session_days * 86400)
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookies_secure,
+        max_age=settings.session_days * 86400,
+    )
     return response
 
 
@@ -74,25 +84,41 @@ def login(
     email: str = Form(""),
     password: str = Form(""),
     next: str = Form("/"),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     settings: Settings = Depends(app_settings),
 ) -> Response:
     try:
-        user = authenticate(db, email, password, _client_ip(request),
-                            max_failures=settings.login_max_failures,
-                            window_minutes=settings.login_lockout_minutes)
+        user = authenticate(
+            db,
+            email,
+            password,
+            _client_ip(request),
+            max_failures=settings.login_max_failures,
+            window_minutes=settings.login_lockout_minutes,
+        )
     except (InvalidCredentialsError, LoginThrottledError) as exc:
         db.commit()  # keep the failed attempt: it counts towards throttling
-        message = (_("Too many failed attempts. Wait a few minutes and try again.")
-                   if isinstance(exc, LoginThrottledError) else _("Wrong e-mail or password."))
-        return render(request, "auth/login.html", status_code=exc.status,
-                      next=_safe_next(next), error=message, email=email)
+        message = (
+            _("Too many failed attempts. Wait a few minutes and try again.")
+            if isinstance(exc, LoginThrottledError)
+            else _("Wrong e-mail or password.")
+        )
+        return render(
+            request,
+            "auth/login.html",
+            status_code=exc.status,
+            next=_safe_next(next),
+            error=message,
+            email=email,
+        )
     target = "/account?reset=1" if user.password_reset_required_at else next
     return _login_response(request, db, settings, user, target)
 
 
 @router.post("/logout")
-def logout(view: Viewer = Depends(logged_in), db: Session = Depends(db_session)) -> Response:
+def logout(
+    view: Viewer = Depends(logged_in), db: Session = Depends(db_session, scope="function")
+) -> Response:
     assert view.user_session is not None
     do_end_session(db, view.user_session, actor=view.actor)
     response = RedirectResponse("/login", status_code=303)
@@ -102,8 +128,14 @@ def logout(view: Viewer = Depends(logged_in), db: Session = Depends(db_session))
 
 @router.get("/account")
 def account(request: Request, reset: int = 0, view: Viewer = Depends(logged_in)) -> Response:
-    return render(request, "auth/account.html", reset_required=bool(reset), message=None,
-                  error=None, timezones=_common_timezones())
+    return render(
+        request,
+        "auth/account.html",
+        reset_required=bool(reset),
+        message=None,
+        error=None,
+        timezones=_common_timezones(),
+    )
 
 
 def _common_timezones() -> list[str]:
@@ -118,7 +150,7 @@ def save_preferences(
     locale: str = Form(...),
     timezone: str = Form(...),
     view: Viewer = Depends(logged_in),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ) -> Response:
     assert view.user is not None
     do_update_preferences(db, view.user, locale=locale, timezone=timezone, actor=view.actor)
@@ -131,13 +163,14 @@ def switch_language(
     locale: str = Form(...),
     next: str = Form("/"),
     view: Viewer = Depends(viewer),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ) -> Response:
     locale = locale if locale in SUPPORTED else "en"
     response = RedirectResponse(_safe_next(next), status_code=303)
     if view.user is not None:
-        do_update_preferences(db, view.user, locale=locale, timezone=view.user.timezone,
-                              actor=view.actor)
+        do_update_preferences(
+            db, view.user, locale=locale, timezone=view.user.timezone, actor=view.actor
+        )
     response.set_cookie("hearth_lang", locale, samesite="lax", max_age=365 * 86400)
     return response
 
@@ -148,27 +181,57 @@ def change_password(
     current: str = Form(...),
     new: str = Form(...),
     view: Viewer = Depends(logged_in),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
 ) -> Response:
     assert view.user is not None and view.user_session is not None
     try:
-        do_change_password(db, view.user, current=current, new=new,
-                           keep_session_id=view.user_session.id, actor=view.actor)
+        do_change_password(
+            db,
+            view.user,
+            current=current,
+            new=new,
+            keep_session_id=view.user_session.id,
+            actor=view.actor,
+        )
     except HearthError as exc:
-        return render(request, "auth/account.html", status_code=exc.status, error=exc.message,
-                      message=None, reset_required=False, timezones=_common_timezones())
-    return render(request, "auth/account.html", message=_("Your password was changed."),
-                  error=None, reset_required=False, timezones=_common_timezones())
+        return render(
+            request,
+            "auth/account.html",
+            status_code=exc.status,
+            error=exc.message,
+            message=None,
+            reset_required=False,
+            timezones=_common_timezones(),
+        )
+    return render(
+        request,
+        "auth/account.html",
+        message=_("Your password was changed."),
+        error=None,
+        reset_required=False,
+        timezones=_common_timezones(),
+    )
 
 
 @router.get("/invite/{token}")
-def invitation(request: Request, token: str, view: Viewer = Depends(viewer),
-               db: Session = Depends(db_session)) -> Response:
+def invitation(
+    request: Request,
+    token: str,
+    view: Viewer = Depends(viewer),
+    db: Session = Depends(db_session, scope="function"),
+) -> Response:
     invite = find_valid_invitation(db, token)
     workspace = db.get(Workspace, invite.workspace_id)
     has_account = find_user_by_email(db, invite.email) is not None
-    return render(request, "auth/invitation.html", invite=invite, workspace=workspace,
-                  token=token, has_account=has_account, error=None)
+    return render(
+        request,
+        "auth/invitation.html",
+        invite=invite,
+        workspace=workspace,
+        token=token,
+        has_account=has_account,
+        error=None,
+    )
 
 
 @router.post("/invite/{token}")
@@ -178,7 +241,7 @@ def accept_invitation(
     display_name: str = Form(""),
     password: str = Form(""),
     view: Viewer = Depends(viewer),
-    db: Session = Depends(db_session),
+    db: Session = Depends(db_session, scope="function"),
     settings: Settings = Depends(app_settings),
 ) -> Response:
     invite = find_valid_invitation(db, token)
@@ -187,21 +250,46 @@ def accept_invitation(
     try:
         user = _invited_user(request, db, settings, view, invite.email, display_name, password)
     except HearthError as exc:
-        return render(request, "auth/invitation.html", status_code=exc.status, invite=invite,
-                      workspace=workspace, token=token, error=exc.message,
-                      has_account=find_user_by_email(db, invite.email) is not None)
+        return render(
+            request,
+            "auth/invitation.html",
+            status_code=exc.status,
+            invite=invite,
+            workspace=workspace,
+            token=token,
+            error=exc.message,
+            has_account=find_user_by_email(db, invite.email) is not None,
+        )
     do_accept_invitation(db, invite, user, actor=user_actor(user))
     return _login_response(request, db, settings, user, f"/w/{workspace.slug}/")
 
 
-def _invited_user(request: Request, db: Session, settings: Settings, view: Viewer, email: str,
-                  display_name: str, password: str) -> User:
+def _invited_user(
+    request: Request,
+    db: Session,
+    settings: Settings,
+    view: Viewer,
+    email: str,
+    display_name: str,
+    password: str,
+) -> User:
     """The invited person: already logged in, an existing account proving its password, or new."""
     if view.user is not None and view.user.email == email:
         return view.user
     if find_user_by_email(db, email) is None:
-        return do_create_user(db, email=email, display_name=display_name, password=password,
-                              locale=current_locale.get(), actor=Actor.system("invitation"))
-    return authenticate(db, email, password, _client_ip(request),
-                        max_failures=settings.login_max_failures,
-                        window_minutes=settings.login_lockout_minutes)
+        return do_create_user(
+            db,
+            email=email,
+            display_name=display_name,
+            password=password,
+            locale=current_locale.get(),
+            actor=Actor.system("invitation"),
+        )
+    return authenticate(
+        db,
+        email,
+        password,
+        _client_ip(request),
+        max_failures=settings.login_max_failures,
+        window_minutes=settings.login_lockout_minutes,
+    )

@@ -24,8 +24,11 @@ router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, view: Viewer = Depends(logged_in),
-         db: Session = Depends(db_session)) -> Response:
+def home(
+    request: Request,
+    view: Viewer = Depends(logged_in),
+    db: Session = Depends(db_session, scope="function"),
+) -> Response:
     assert view.user is not None
     workspaces = list_user_workspaces(db, view.user.id)
     if len(workspaces) == 1:
@@ -39,8 +42,9 @@ def workspace_home(page: WorkspacePage = Depends(workspace_page)) -> Response:
 
 
 @router.get("/w/{slug}/{area}")
-def area_page(request: Request, area: str,
-              page: WorkspacePage = Depends(workspace_page)) -> Response:
+def area_page(
+    request: Request, area: str, page: WorkspacePage = Depends(workspace_page)
+) -> Response:
     found = AREA_BY_SLUG.get(area)
     if found is None:
         raise NotFoundError()
