@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
@@ -128,9 +130,37 @@ def extra_routers() -> list:
     return []
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the in-process parts of the mention path; stop them gracefully on shutdown."""
+    from hearth.ingest.pipeline import IngestRuntime
+
+    settings: Settings = app.state.settings
+    ingest = IngestRuntime(settings, app.state.sessionmaker)
+    app.state.ingest = ingest
+    if ingest.runs_consumer_in_process and settings.ingest_in_process:
+        ingest.start_consumer()
+    if settings.demo:
+        ingest.start_demo(_demo_workspaces(app))
+    try:
+        yield
+    finally:
+        ingest.shutdown()
+
+
+def _demo_workspaces(app: FastAPI) -> dict[str, str]:
+    from hearth.demo.bootstrap import DEMO_WORKSPACES
+    from hearth.workspace.queries import find_workspace_by_slug
+
+    with app.state.sessionmaker() as session:
+        found = {slug: find_workspace_by_slug(session, slug) for slug, *_ in DEMO_WORKSPACES}
+    return {slug: ws.id for slug, ws in found.items() if ws is not None}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Hearth API",
         version="1",
         description="Hearth's JSON API v1. Authenticate with `Authorization: Bearer hth_…` "

@@ -63,7 +63,19 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = Field(
         None, description="Force the Secure cookie flag; default: on when base_url is https"
     )
+    ingest_in_process: bool = Field(
+        True, description="With the embedded stream, `hearth serve` stores incoming mentions itself"
+    )
     demo: bool = Field(False, description="Run the simulated demo world inside `hearth serve`")
+    demo_seed: int = Field(7, description="Seed of the demo world: the same seed, the same world")
+    demo_speedup: float = Field(1.0, description="Simulated seconds per wall-clock second")
+    demo_rate_factor: float = Field(
+        3.0, description="Multiplies the demo brands' usual mention rates, for a livelier demo"
+    )
+    demo_history_hours: float = Field(24.0, description="Past the demo backfills at start")
+    demo_scandal_minutes: float = Field(
+        5.0, description="Minutes into the demo when the pizza scandal breaks (-1: never)"
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:

@@ -8,7 +8,10 @@ the one who ends everything with three emojis.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
+
+from hearth.demo.rng import pick
 
 _ACCENTS = str.maketrans("éèêëàâäîïôöùûüçÉÈÊÀÇ", "eeeeaaaiioouuucEEEAC")
 
@@ -52,12 +55,43 @@ _SLANG = {
     },
 }
 
+_SLANG_RE = {
+    lang: re.compile(
+        r"\b(" + "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True)) + r")\b"
+    )
+    for lang, table in _SLANG.items()
+}
+
 # Words people stretch when they feel strongly, with the letter they stretch.
 _STRETCH = {
-    "fr": {"trop": "o", "génial": "a", "super": "u", "non": "o", "grave": "a", "ouf": "u",
-           "magnifique": "i", "honte": "o", "beau": "o", "bon": "o", "dégueu": "u", "enfin": "i"},
-    "en": {"so": "o", "love": "o", "cool": "o", "sick": "i", "gross": "o", "no": "o",
-           "yes": "e", "good": "o", "please": "e", "awesome": "e", "cute": "u", "why": "y"},
+    "fr": {
+        "trop": "o",
+        "génial": "a",
+        "super": "u",
+        "non": "o",
+        "grave": "a",
+        "ouf": "u",
+        "magnifique": "i",
+        "honte": "o",
+        "beau": "o",
+        "bon": "o",
+        "dégueu": "u",
+        "enfin": "i",
+    },
+    "en": {
+        "so": "o",
+        "love": "o",
+        "cool": "o",
+        "sick": "i",
+        "gross": "o",
+        "no": "o",
+        "yes": "e",
+        "good": "o",
+        "please": "e",
+        "awesome": "e",
+        "cute": "u",
+        "why": "y",
+    },
 }
 
 EMOJIS = {
@@ -83,12 +117,12 @@ def style_from(rng: random.Random) -> Style:
     return Style(
         lowercase=rng.random() < 0.25,
         no_accents=rng.random() < 0.3,
-        slang=rng.choice((0.0, 0.0, 0.0, 0.3, 0.7)),
-        typos=rng.choice((0.0, 0.0, 0.02, 0.05, 0.1)),
-        stretch=rng.choice((0.0, 0.0, 0.3, 0.6)),
-        emoji=rng.choice((0.0, 0.2, 0.5, 0.8, 1.0)),
-        shouty=rng.choice((0.0, 0.0, 0.0, 0.2, 0.5)),
-        exclaim=rng.choice((0.0, 0.2, 0.5)),
+        slang=pick(rng, (0.0, 0.0, 0.0, 0.3, 0.7)),
+        typos=pick(rng, (0.0, 0.0, 0.02, 0.05, 0.1)),
+        stretch=pick(rng, (0.0, 0.0, 0.3, 0.6)),
+        emoji=pick(rng, (0.0, 0.2, 0.5, 0.8, 1.0)),
+        shouty=pick(rng, (0.0, 0.0, 0.0, 0.2, 0.5)),
+        exclaim=pick(rng, (0.0, 0.2, 0.5)),
     )
 
 
@@ -108,7 +142,12 @@ def roughen(text: str, lang: str, style: Style, sentiment: str, rng: random.Rand
         text = _typo(text, rng)
     if style.no_accents and lang == "fr":
         text = text.translate(_ACCENTS)
-    if sentiment == "negative" and style.shouty and rng.random() < style.shouty:
+    if (
+        sentiment == "negative"
+        and style.shouty
+        and "http" not in text
+        and rng.random() < style.shouty
+    ):
         text = text.upper()
     elif style.lowercase:
         text = text.lower()
@@ -120,10 +159,8 @@ def roughen(text: str, lang: str, style: Style, sentiment: str, rng: random.Rand
 
 
 def _apply_slang(text: str, lang: str) -> str:
-    for word, short in _SLANG[lang].items():
-        if word in text:
-            text = text.replace(word, short, 1)
-    return text
+    table = _SLANG[lang]
+    return _SLANG_RE[lang].sub(lambda match: table[match.group(0)], text)
 
 
 def _stretch_one(text: str, lang: str, rng: random.Random) -> str:
@@ -131,7 +168,7 @@ def _stretch_one(text: str, lang: str, rng: random.Random) -> str:
     candidates = [i for i, w in enumerate(words) if w.lower().strip(",.!?") in _STRETCH[lang]]
     if not candidates:
         return text
-    index = rng.choice(candidates)
+    index = pick(rng, candidates)
     word = words[index]
     letter = _STRETCH[lang][word.lower().strip(",.!?")]
     at = word.lower().rfind(letter)
@@ -163,9 +200,9 @@ def _typo(text: str, rng: random.Random) -> str:
 
 def _add_emojis(text: str, sentiment: str, rng: random.Random) -> str:
     pool = EMOJIS.get(sentiment, EMOJIS["neutral"])
-    first = rng.choice(pool)
-    count = rng.choice((1, 1, 2, 3))
-    run = first * count if rng.random() < 0.5 else "".join(rng.choice(pool) for _ in range(count))
+    first = pick(rng, pool)
+    count = pick(rng, (1, 1, 2, 3))
+    run = first * count if rng.random() < 0.5 else "".join(pick(rng, pool) for _ in range(count))
     return f"{text} {run}"
 
 
@@ -173,11 +210,11 @@ def light_edit(text: str, rng: random.Random) -> str:
     """A copy-paste with small changes: what people do to a viral post (near-duplicate)."""
     choice = rng.random()
     if choice < 0.25:
-        return text.rstrip(".!") + rng.choice((" !!", " !", "!!!", ".", " 👇", " 🙏"))
+        return text.rstrip(".!") + pick(rng, (" !!", " !", "!!!", ".", " 👇", " 🙏"))
     if choice < 0.45:
-        return rng.choice(("RT ", "Partagez : ", "⚠️ ", "Share this: ", "++ ", "")) + text
+        return pick(rng, ("RT ", "Partagez : ", "⚠️ ", "Share this: ", "++ ", "")) + text
     if choice < 0.6:
         return text.lower()
     if choice < 0.8:
         return _typo(text, rng)
-    return text + rng.choice((" #boycott", " #partagez", " #share", " (via un ami)", " +1000"))
+    return text + pick(rng, (" #boycott", " #partagez", " #share", " (via un ami)", " +1000"))

@@ -11,41 +11,89 @@ import random
 import string
 from collections.abc import Mapping, Sequence
 
+from hearth.demo.rng import pick
+
 PII_SLOTS = {"phone": "phone", "me_email": "email", "me": "person_name", "spam_email": "email"}
 
-CITIES_FR = ("Lyon", "Paris", "Marseille", "Toulouse", "Lille", "Nantes", "Bordeaux", "Rennes",
-             "Strasbourg", "Montpellier", "Grenoble", "Dijon", "Brest", "Tours", "Annecy")
-CITIES_EN = ("London", "Manchester", "Brussels", "Montreal", "Dublin", "Geneva", "Leeds",
-             "Bristol", "Edinburgh", "Lyon", "Paris")
+CITIES_FR = (
+    "Lyon",
+    "Paris",
+    "Marseille",
+    "Toulouse",
+    "Lille",
+    "Nantes",
+    "Bordeaux",
+    "Rennes",
+    "Strasbourg",
+    "Montpellier",
+    "Grenoble",
+    "Dijon",
+    "Brest",
+    "Tours",
+    "Annecy",
+)
+CITIES_EN = (
+    "London",
+    "Manchester",
+    "Brussels",
+    "Montreal",
+    "Dublin",
+    "Geneva",
+    "Leeds",
+    "Bristol",
+    "Edinburgh",
+    "Lyon",
+    "Paris",
+)
 PROMO_CODES = ("DORO20", "PIZZA30", "MARDI3", "WELCOME15", "MATCHNIGHT", "DOROFAN")
 WEEKEND_DAYS_FR = ("samedi", "dimanche", "week-end prochain", "samedi 14", "dimanche 22")
 WEEKEND_DAYS_EN = ("Saturday", "Sunday", "weekend", "Saturday 14th")
-PHOTO_HOSTS = ("https://imgur.com/a/", "https://flic.kr/p/", "https://pixelfed.social/p/briq/",
-               "https://photos.app.goo.gl/")
-VIDEO_HOSTS = ("https://youtu.be/", "https://www.tiktok.com/@leakcuisine/video/",
-               "https://x.com/i/status/", "https://www.instagram.com/reel/")
+PHOTO_HOSTS = (
+    "https://imgur.com/a/",
+    "https://flic.kr/p/",
+    "https://pixelfed.social/p/briq/",
+    "https://photos.app.goo.gl/",
+)
+VIDEO_HOSTS = (
+    "https://youtu.be/",
+    "https://www.tiktok.com/@leakcuisine/video/",
+    "https://x.com/i/status/",
+    "https://www.instagram.com/reel/",
+)
 SPAM_HOSTS = ("https://bit.ly/", "https://tinyurl.com/", "https://cutt.ly/", "https://is.gd/")
-NEWS_HOSTS = ("https://www.lequotidiendurhone.fr/", "https://www.infoconso-mag.fr/",
-              "https://www.jouets-actu.fr/", "https://www.foodbiz-news.com/")
+NEWS_HOSTS = (
+    "https://www.lequotidiendurhone.fr/",
+    "https://www.infoconso-mag.fr/",
+    "https://www.jouets-actu.fr/",
+    "https://www.foodbiz-news.com/",
+)
 _ALNUM = string.ascii_letters + string.digits
 
 
 def rand_token(rng: random.Random, length: int) -> str:
-    return "".join(rng.choice(_ALNUM) for _ in range(length))
+    value = rng.getrandbits(6 * length)
+    out = []
+    for _ in range(length):
+        value, digit = divmod(value, 62)
+        out.append(_ALNUM[digit])
+    return "".join(out)
 
 
 def fiction_phone(rng: random.Random, lang: str) -> str:
     if lang == "en" and rng.random() < 0.6:
         tail = rng.randrange(1000)
-        return rng.choice((f"07700 900{tail:03d}", f"+44 7700 900{tail:03d}"))
+        return pick(rng, (f"07700 900{tail:03d}", f"+44 7700 900{tail:03d}"))
     a, b = rng.randrange(100), rng.randrange(100)
-    return rng.choice((
-        f"06 39 98 {a:02d} {b:02d}",
-        f"0639 98{a:02d}{b:02d}",
-        f"06.39.98.{a:02d}.{b:02d}",
-        f"+33 6 39 98 {a:02d} {b:02d}",
-        f"063998{a:02d}{b:02d}",
-    ))
+    return pick(
+        rng,
+        (
+            f"06 39 98 {a:02d} {b:02d}",
+            f"0639 98{a:02d}{b:02d}",
+            f"06.39.98.{a:02d}.{b:02d}",
+            f"+33 6 39 98 {a:02d} {b:02d}",
+            f"063998{a:02d}{b:02d}",
+        ),
+    )
 
 
 class Filler:
@@ -56,7 +104,7 @@ class Filler:
     number and name must match).
     """
 
-    __slots__ = ("rng", "lang", "context", "vocab", "rows", "values", "pii")
+    __slots__ = ("context", "lang", "pii", "rng", "rows", "values", "vocab")
 
     def __init__(
         self,
@@ -88,7 +136,7 @@ class Filler:
             return self.context[name]
         words = self.vocab.get(name)
         if words:
-            return self.rng.choice(words)
+            return words[int(self.rng.random() * len(words))]
         if name.endswith("2") and name[:-1] in self.vocab:
             return self._other_than(name[:-1], self.vocab[name[:-1]])
         drawer = _DRAWERS.get(name)
@@ -99,10 +147,10 @@ class Filler:
     def _other_than(self, base: str, words: Sequence[str]) -> str:
         first = self(base)
         others = [w for w in words if w != first]
-        return self.rng.choice(others) if others else first
+        return pick(self.rng, others) if others else first
 
     def set_row(self) -> tuple[str, str, str]:
-        row = self.rng.choice(self.rows)
+        row = pick(self.rng, self.rows)
         self.values.setdefault("set_num", row[0])
         self.values.setdefault("set_name", row[1] if self.lang == "fr" else row[2])
         return row
@@ -120,18 +168,18 @@ def _set_name(f: Filler) -> str:
 def _set_num2(f: Filler) -> str:
     first = f("set_num")
     others = [row[0] for row in f.rows if row[0] != first]
-    return f.rng.choice(others)
+    return pick(f.rng, others)
 
 
 def _price(f: Filler) -> str:
-    euros = f.rng.choice((19, 29, 39, 49, 59, 79, 99, 129, 149, 199, 249, 349))
+    euros = pick(f.rng, (19, 29, 39, 49, 59, 79, 99, 129, 149, 199, 249, 349))
     return f"{euros},99 €" if f.lang == "fr" else f"€{euros}.99"
 
 
 def _order_no(f: Filler) -> str:
     prefix = f.context.get("order_prefix", "CMD")
     number = f.rng.randrange(100000, 999999)
-    return f.rng.choice((f"{prefix}-{number}", f"{prefix}{number}", f"n° {prefix}-{number}"))
+    return pick(f.rng, (f"{prefix}-{number}", f"{prefix}{number}", f"n° {prefix}-{number}"))
 
 
 def _url_notice(f: Filler) -> str:
@@ -139,7 +187,7 @@ def _url_notice(f: Filler) -> str:
 
 
 def _store_ref(f: Filler) -> str:
-    return f.rng.choice(("", "", f" à {f('store')}" if f.lang == "fr" else f" at {f('store')}"))
+    return pick(f.rng, ("", "", f" {f('store')}" if f.lang == "fr" else f" at {f('store')}"))
 
 
 def _store_city(f: Filler) -> str:
@@ -147,7 +195,9 @@ def _store_city(f: Filler) -> str:
 
 
 def _spam_email(f: Filler) -> str:
-    return f"{f.rng.choice(('promo', 'deals', 'contact', 'cash'))}{f.rng.randrange(99)}@mail-promo.biz"
+    return (
+        f"{pick(f.rng, ('promo', 'deals', 'contact', 'cash'))}{f.rng.randrange(99)}@mail-promo.biz"
+    )
 
 
 _DRAWERS = {
@@ -155,7 +205,7 @@ _DRAWERS = {
     "big_num": lambda f: str(f.rng.randint(12, 2400)),
     "age": lambda f: str(f.rng.randint(5, 14)),
     "days": lambda f: str(f.rng.randint(3, 24)),
-    "late_min": lambda f: str(f.rng.choice((55, 65, 75, 80, 90, 105, 120, 150))),
+    "late_min": lambda f: str(pick(f.rng, (55, 65, 75, 80, 90, 105, 120, 150))),
     "set_small_hours": lambda f: str(f.rng.randint(2, 40)),
     "set_num": _set_num,
     "set_name": _set_name,
@@ -163,45 +213,205 @@ _DRAWERS = {
     "price": _price,
     "order_no": _order_no,
     "phone": lambda f: fiction_phone(f.rng, f.lang),
-    "city_fr": lambda f: f.rng.choice(CITIES_FR),
-    "city_en": lambda f: f.rng.choice(CITIES_EN),
-    "promo_code": lambda f: f.rng.choice(PROMO_CODES),
-    "weekend_day": lambda f: f.rng.choice(WEEKEND_DAYS_FR if f.lang == "fr" else WEEKEND_DAYS_EN),
+    "city_fr": lambda f: pick(f.rng, CITIES_FR),
+    "city_en": lambda f: pick(f.rng, CITIES_EN),
+    "promo_code": lambda f: pick(f.rng, PROMO_CODES),
+    "weekend_day": lambda f: pick(f.rng, WEEKEND_DAYS_FR if f.lang == "fr" else WEEKEND_DAYS_EN),
     "store_ref": _store_ref,
     "store_city": _store_city,
     "spam_email": _spam_email,
     "url_notice": _url_notice,
     "url_shop": lambda f: f"https://www.{f.context['domain']}/boutique",
-    "url_event": lambda f: f"https://www.{f.context['domain']}/evenements/{f.rng.randrange(100, 999)}",
-    "url_photo": lambda f: f.rng.choice(PHOTO_HOSTS) + rand_token(f.rng, 8),
-    "url_video": lambda f: f.rng.choice(VIDEO_HOSTS) + rand_token(f.rng, 11),
-    "url_spam": lambda f: f.rng.choice(SPAM_HOSTS) + rand_token(f.rng, 6),
-    "url_article": lambda f: f.context.get("article_url")
-    or f.rng.choice(NEWS_HOSTS) + rand_token(f.rng, 10),
+    "url_event": lambda f: (
+        f"https://www.{f.context['domain']}/evenements/{f.rng.randrange(100, 999)}"
+    ),
+    "url_photo": lambda f: pick(f.rng, PHOTO_HOSTS) + rand_token(f.rng, 8),
+    "url_video": lambda f: pick(f.rng, VIDEO_HOSTS) + rand_token(f.rng, 11),
+    "url_spam": lambda f: pick(f.rng, SPAM_HOSTS) + rand_token(f.rng, 6),
+    "url_article": lambda f: (
+        f.context.get("article_url") or pick(f.rng, NEWS_HOSTS) + rand_token(f.rng, 10)
+    ),
 }
 
 
-FIRST_FR = ("Julie", "Thomas", "Camille", "Lucas", "Léa", "Hugo", "Manon", "Nicolas", "Chloé",
-            "Antoine", "Sarah", "Maxime", "Inès", "Julien", "Emma", "Romain", "Clara", "Mehdi",
-            "Pauline", "Karim", "Lucie", "Yanis", "Margaux", "Pierre", "Anaïs", "Sébastien",
-            "Nadia", "Kevin", "Élodie", "Baptiste", "Amandine", "Théo", "Sophie", "Quentin",
-            "Fatou", "Guillaume", "Marion", "Rémi", "Océane", "Bastien")
-LAST_FR = ("Martin", "Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre",
-           "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet",
-           "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Lefèvre", "Faure",
-           "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "Benali",
-           "Nguyen", "Diallo", "Perrin", "Robin", "Masson", "Gauthier", "Le Gall", "Riviere")
-FIRST_EN = ("James", "Emily", "Oliver", "Sophie", "Harry", "Chloe", "Jack", "Olivia", "Daniel",
-            "Grace", "Liam", "Ava", "Noah", "Mia", "Ethan", "Ella", "Ryan", "Zoe", "Adam",
-            "Hannah", "Sam", "Priya", "Tom", "Lily", "Ben", "Amir", "Kate", "Luke", "Ruby", "Josh")
-LAST_EN = ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-           "Evans", "Thomas", "Roberts", "Walker", "Wright", "Patel", "Hughes", "Green", "Hall",
-           "Clarke", "Murphy", "O'Brien", "Khan", "Baker", "Turner", "Cooper", "Reid")
+FIRST_FR = (
+    "Julie",
+    "Thomas",
+    "Camille",
+    "Lucas",
+    "Léa",
+    "Hugo",
+    "Manon",
+    "Nicolas",
+    "Chloé",
+    "Antoine",
+    "Sarah",
+    "Maxime",
+    "Inès",
+    "Julien",
+    "Emma",
+    "Romain",
+    "Clara",
+    "Mehdi",
+    "Pauline",
+    "Karim",
+    "Lucie",
+    "Yanis",
+    "Margaux",
+    "Pierre",
+    "Anaïs",
+    "Sébastien",
+    "Nadia",
+    "Kevin",
+    "Élodie",
+    "Baptiste",
+    "Amandine",
+    "Théo",
+    "Sophie",
+    "Quentin",
+    "Fatou",
+    "Guillaume",
+    "Marion",
+    "Rémi",
+    "Océane",
+    "Bastien",
+)
+LAST_FR = (
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefebvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefèvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "Benali",
+    "Nguyen",
+    "Diallo",
+    "Perrin",
+    "Robin",
+    "Masson",
+    "Gauthier",
+    "Le Gall",
+    "Riviere",
+)
+FIRST_EN = (
+    "James",
+    "Emily",
+    "Oliver",
+    "Sophie",
+    "Harry",
+    "Chloe",
+    "Jack",
+    "Olivia",
+    "Daniel",
+    "Grace",
+    "Liam",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Ethan",
+    "Ella",
+    "Ryan",
+    "Zoe",
+    "Adam",
+    "Hannah",
+    "Sam",
+    "Priya",
+    "Tom",
+    "Lily",
+    "Ben",
+    "Amir",
+    "Kate",
+    "Luke",
+    "Ruby",
+    "Josh",
+)
+LAST_EN = (
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Evans",
+    "Thomas",
+    "Roberts",
+    "Walker",
+    "Wright",
+    "Patel",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Clarke",
+    "Murphy",
+    "O'Brien",
+    "Khan",
+    "Baker",
+    "Turner",
+    "Cooper",
+    "Reid",
+)
 NICKS = {
-    "briquo": ("briqueur", "brickfan", "afol", "moc_maker", "brique", "bricknerd", "minifig",
-               "plaque2x4", "studs", "buildr"),
-    "pizzadoro": ("pizzalover", "foodie", "gourmand", "miam", "chef", "slice", "crousty",
-                  "nightowl", "ptitdej", "margherita"),
+    "briquo": (
+        "briqueur",
+        "brickfan",
+        "afol",
+        "moc_maker",
+        "brique",
+        "bricknerd",
+        "minifig",
+        "plaque2x4",
+        "studs",
+        "buildr",
+    ),
+    "pizzadoro": (
+        "pizzalover",
+        "foodie",
+        "gourmand",
+        "miam",
+        "chef",
+        "slice",
+        "crousty",
+        "nightowl",
+        "ptitdej",
+        "margherita",
+    ),
 }
-MAIL_PROVIDERS = ("gmail.com", "orange.fr", "free.fr", "outlook.fr", "laposte.net",
-                  "hotmail.com", "yahoo.fr", "sfr.fr", "proton.me", "icloud.com")
+MAIL_PROVIDERS = (
+    "gmail.com",
+    "orange.fr",
+    "free.fr",
+    "outlook.fr",
+    "laposte.net",
+    "hotmail.com",
+    "yahoo.fr",
+    "sfr.fr",
+    "proton.me",
+    "icloud.com",
+)
