@@ -1,4 +1,4 @@
-"""Listening queries: messages/s for 1,000 queries x 10,000 messages on one core.
+"""Listening queries: messages/s for 1,000 queries x 10,000 messages on one core (CPU time).
 
 Run: .venv/bin/python -m benchmarks.listening_queries [--queries 1000] [--messages 10000]
 
@@ -16,13 +16,101 @@ import time
 
 from hearth.listening.query import Matchable, QuerySet
 
-COMMON = (
-    "the a to and is it i you of in that this for on my with me so be just not at are but was "
-    "le la les de des un une et est pas je tu il on que qui pour dans sur avec ce mais plus trop "
-    "love hate good bad great new today why when what pizza order delivery set piece box price "
-    "service help merci super nul génial livraison commande vidéo prix problème encore jamais "
-    "toujours enfin vraiment incroyable scandale honte bravo top merde wow lol mdr omg please"
-).split()
+COMMON = [
+    "the",
+    "a",
+    "to",
+    "and",
+    "is",
+    "it",
+    "i",
+    "you",
+    "of",
+    "in",
+    "that",
+    "this",
+    "for",
+    "on",
+    "my",
+    "with",
+    "me",
+    "so",
+    "be",
+    "just",
+    "not",
+    "at",
+    "are",
+    "but",
+    "was",
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "un",
+    "une",
+    "et",
+    "est",
+    "pas",
+    "je",
+    "tu",
+    "il",
+    "on",
+    "que",
+    "qui",
+    "pour",
+    "dans",
+    "sur",
+    "avec",
+    "ce",
+    "mais",
+    "plus",
+    "trop",
+    "love",
+    "hate",
+    "good",
+    "bad",
+    "great",
+    "new",
+    "today",
+    "why",
+    "when",
+    "what",
+    "pizza",
+    "order",
+    "delivery",
+    "set",
+    "piece",
+    "box",
+    "price",
+    "service",
+    "help",
+    "merci",
+    "super",
+    "nul",
+    "génial",
+    "livraison",
+    "commande",
+    "vidéo",
+    "prix",
+    "problème",
+    "encore",
+    "jamais",
+    "toujours",
+    "enfin",
+    "vraiment",
+    "incroyable",
+    "scandale",
+    "honte",
+    "bravo",
+    "top",
+    "merde",
+    "wow",
+    "lol",
+    "mdr",
+    "omg",
+    "please",
+]
 LANGS = ["fr", "en", "es", "de", None]
 PLATFORMS = ["mastodon", "bluesky", "reddit", "rss", "discourse"]
 
@@ -35,7 +123,7 @@ def make_vocabulary(rng: random.Random, size: int) -> list[str]:
 
 def make_query(rng: random.Random, brands: list[str], vocab: list[str]) -> str:
     brand = rng.choice(brands)
-    variants = [brand, f"#{brand}", f"@{brand}", f"{brand[:4]}*", f'"{brand} {rng.choice(vocab)}"']
+    variants = [brand, f"#{brand}", f"@{brand}", f"{brand[:-1]}*", f'"{brand} {rng.choice(vocab)}"']
     core = " OR ".join(rng.sample(variants, rng.randint(1, 3)))
     parts = [f"({core})"]
     if rng.random() < 0.5:
@@ -57,12 +145,18 @@ def make_message(rng: random.Random, brands: list[str], vocab: list[str]) -> Mat
     words = rng.choices(pool, k=n)
     if rng.random() < 0.15:
         brand = rng.choice(brands)
-        words.insert(rng.randrange(len(words)), rng.choice([brand, f"#{brand}", f"@{brand}",
-                                                            brand.capitalize() + "!"]))
+        words.insert(
+            rng.randrange(len(words)),
+            rng.choice([brand, f"#{brand}", f"@{brand}", brand.capitalize() + "!"]),
+        )
     if rng.random() < 0.2:
         words.append(f"#{rng.choice(vocab)}")
-    return Matchable(text=" ".join(words), lang=rng.choice(LANGS), platform=rng.choice(PLATFORMS),
-                     author_handle=rng.choice(vocab))
+    return Matchable(
+        text=" ".join(words),
+        lang=rng.choice(LANGS),
+        platform=rng.choice(PLATFORMS),
+        author_handle=rng.choice(vocab),
+    )
 
 
 def run(n_queries: int, n_messages: int, seed: int) -> None:
@@ -72,32 +166,38 @@ def run(n_queries: int, n_messages: int, seed: int) -> None:
     queries = {f"q{i}": make_query(rng, brands, vocab) for i in range(n_queries)}
     items = [make_message(rng, brands, vocab) for _ in range(n_messages)]
 
-    start = time.perf_counter()
+    start = time.process_time()
     qs = QuerySet(queries)
-    compiled_s = time.perf_counter() - start
+    compiled_s = time.process_time() - start
     assert not qs.errors, qs.errors
 
-    start = time.perf_counter()
+    start = time.process_time()
     results = qs.match_batch(items)
-    indexed_s = time.perf_counter() - start
+    indexed_s = time.process_time() - start
     matched = sum(len(r) for r in results)
-    messages = [qs._message(i) for i in items]  # noqa: SLF001 - baseline reuses tokenisation
-    evaluated = sum(len(qs._candidates(m)) for m in messages)  # noqa: SLF001
+    messages = [qs._message(i) for i in items]
+    evaluated = sum(len(qs._candidates(m)) for m in messages)
 
     subset = messages[: max(1, n_messages // 10)]
-    start = time.perf_counter()
+    start = time.process_time()
     for m in subset:
-        [p(m) for p in qs._predicates]  # noqa: SLF001 - the no-index baseline
-    brute_s = (time.perf_counter() - start) / len(subset) * n_messages
+        [p(m) for p in qs._predicates]
+    brute_s = (time.process_time() - start) / len(subset) * n_messages
 
     print(f"queries: {n_queries}, messages: {n_messages}, seed: {seed}")
     print(f"compile: {compiled_s * 1000:.1f} ms")
-    print(f"indexed: {n_messages / indexed_s:,.0f} messages/s "
-          f"({n_messages * n_queries / indexed_s / 1e6:.1f} M query-message pairs/s)")
-    print(f"queries evaluated per message: {evaluated / n_messages:.1f} of {n_queries}; "
-          f"matches per message: {matched / n_messages:.2f}")
-    print(f"no index (every query evaluated; tokenising excluded): "
-          f"{n_messages / brute_s:,.0f} messages/s")
+    print(
+        f"indexed: {n_messages / indexed_s:,.0f} messages/s "
+        f"({n_messages * n_queries / indexed_s / 1e6:.1f} M query-message pairs/s)"
+    )
+    print(
+        f"queries evaluated per message: {evaluated / n_messages:.1f} of {n_queries}; "
+        f"matches per message: {matched / n_messages:.2f}"
+    )
+    print(
+        f"no index (every query evaluated; tokenising excluded): "
+        f"{n_messages / brute_s:,.0f} messages/s"
+    )
 
 
 def main() -> None:

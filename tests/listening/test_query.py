@@ -25,10 +25,16 @@ from hearth.listening.query import (
 )
 
 
-def item(text: str, lang: str | None = "fr", platform: str = "mastodon",
-         author: str = "someone", hashtags: tuple[str, ...] = ()) -> Matchable:
-    return Matchable(text=text, lang=lang, platform=platform, author_handle=author,
-                     hashtags=hashtags)
+def item(
+    text: str,
+    lang: str | None = "fr",
+    platform: str = "mastodon",
+    author: str = "someone",
+    hashtags: tuple[str, ...] = (),
+) -> Matchable:
+    return Matchable(
+        text=text, lang=lang, platform=platform, author_handle=author, hashtags=hashtags
+    )
 
 
 def hits(query: str, text: str, **kw: object) -> bool:
@@ -87,8 +93,9 @@ def test_lowercase_operators_are_plain_words() -> None:
 
 
 def test_parentheses_group() -> None:
-    assert hits("(lego OR duplo) -prix", "mon set Duplo") and not hits("(lego OR duplo) -prix",
-                                                                        "lego prix")
+    assert hits("(lego OR duplo) -prix", "mon set Duplo") and not hits(
+        "(lego OR duplo) -prix", "lego prix"
+    )
 
 
 def test_pure_negative_query_matches_messages_without_the_term() -> None:
@@ -113,8 +120,9 @@ def test_handle_matches_mentions_including_fediverse_form() -> None:
 
 
 def test_lang_field_matches_primary_subtag() -> None:
-    assert hits("pizza lang:fr", "pizza", lang="fr-CA") and not hits("pizza lang:fr", "pizza",
-                                                                       lang="en")
+    assert hits("pizza lang:fr", "pizza", lang="fr-CA") and not hits(
+        "pizza lang:fr", "pizza", lang="en"
+    )
 
 
 def test_lang_field_never_matches_unknown_language() -> None:
@@ -130,31 +138,35 @@ def test_platform_and_author_fields() -> None:
 # --- errors ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,position,message", [
-    ('pizza "roma', 6, "unclosed quote"),
-    ("(pizza OR roma", 0, "missing ')'"),
-    ("pizza)", 5, "unmatched ')'"),
-    ("pizza OR", 6, "'OR' with nothing after it"),
-    ("pizza AND (roma OR)", 16, "'OR' with nothing after it"),
-    ("OR pizza", 0, "'OR' with nothing before it"),
-    ("pizza OR AND roma", 9, "'AND' right after 'OR'"),
-    ("pizza NOT", 6, "'NOT' with nothing after it"),
-    ("pizza - roma", 6, "'-' must be followed directly"),
-    ("()", 0, "empty parentheses"),
-    ("", 0, "empty query"),
-    ("   ", 0, "empty query"),
-    ('pizza ""', 6, "empty phrase"),
-    ("piz*za", 3, "'*' is only allowed at the end"),
-    ("p*", 1, "at least 2 letters"),
-    ("foo:bar", 0, "unknown field 'foo:'"),
-    ("pizza lang:", 11, "missing value after 'lang:'"),
-    ("lang:français", 5, "a language is a code"),
-    ("#", 0, "'#' needs a hashtag"),
-    ("#pizza-roma", 6, "a hashtag holds only"),
-    ("pizza !!!", 6, "nothing to search for"),
-])
-def test_syntax_error_points_at_the_offending_character(text: str, position: int,
-                                                         message: str) -> None:
+@pytest.mark.parametrize(
+    "text,position,message",
+    [
+        ('pizza "roma', 6, "unclosed quote"),
+        ("(pizza OR roma", 0, "missing ')'"),
+        ("pizza)", 5, "unmatched ')'"),
+        ("pizza OR", 6, "'OR' with nothing after it"),
+        ("pizza AND (roma OR)", 16, "'OR' with nothing after it"),
+        ("OR pizza", 0, "'OR' with nothing before it"),
+        ("pizza OR AND roma", 9, "'AND' right after 'OR'"),
+        ("pizza NOT", 6, "'NOT' with nothing after it"),
+        ("pizza - roma", 6, "'-' must be followed directly"),
+        ("()", 0, "empty parentheses"),
+        ("", 0, "empty query"),
+        ("   ", 0, "empty query"),
+        ('pizza ""', 6, "empty phrase"),
+        ("piz*za", 3, "'*' is only allowed at the end"),
+        ("p*", 1, "at least 2 letters"),
+        ("foo:bar", 0, "unknown field 'foo:'"),
+        ("pizza lang:", 11, "missing value after 'lang:'"),
+        ("lang:français", 5, "a language is a code"),
+        ("#", 0, "'#' needs a hashtag"),
+        ("#pizza-roma", 6, "a hashtag holds only"),
+        ("pizza !!!", 6, "nothing to search for"),
+    ],
+)
+def test_syntax_error_points_at_the_offending_character(
+    text: str, position: int, message: str
+) -> None:
     with pytest.raises(QuerySyntaxError) as caught:
         parse(text)
     assert caught.value.position == position and message in caught.value.message
@@ -163,6 +175,18 @@ def test_syntax_error_points_at_the_offending_character(text: str, position: int
 def test_deep_nesting_is_refused_not_crashing() -> None:
     with pytest.raises(QuerySyntaxError, match="nested"):
         parse("(" * 1000 + "a" + ")" * 1000)
+
+
+def test_long_flat_query_matches_without_recursion_trouble() -> None:
+    words = [f"w{i}" for i in range(700)]
+    query = " ".join(words)
+    assert hits(query, " ".join(reversed(words))) and not hits(query, " ".join(words[1:]))
+    assert hits(" OR ".join(words[:400]), "w399")
+
+
+def test_overlong_query_is_refused() -> None:
+    with pytest.raises(QuerySyntaxError, match="longer than"):
+        parse("a " * 3000)
 
 
 def test_query_set_keeps_valid_queries_and_reports_broken_ones() -> None:
@@ -177,17 +201,46 @@ def test_query_set_batch_keeps_order() -> None:
     assert qs.match_batch(batch) == [{"l"}, set(), {"p", "l", "fr"}]
 
 
-# --- property tests: compiled matching agrees with a naive evaluator -------------------------------
+# --- property tests: compiled matching agrees with a naive evaluator ------------------------------
 
 WORDS = ["pizza", "roma", "lego", "brique", "cafe", "video", "scandale", "pizzaiolo", "de", "la"]
 PREFIXES = ["pi", "piz", "pizza", "sca", "caf", "vid", "br", "ro"]
 TAGS = ["pizza", "lego", "fail"]
 HANDLES = ["roma", "pizza_roma", "lego.fr"]
 # Message pieces, with the case, accent and punctuation variants real posts have.
-PIECES = ["pizza", "Pizza!", "PIZZA", "pizzaïolo", "roma", "Roma,", "lego", "LEGO.", "brique",
-          "briques", "café", "Cafe", "vidéo", "scandale", "scandaleux", "de", "la", "l'avion",
-          "#pizza", "#Lego", "#fail", "@roma", "@Pizza_Roma", "@roma@mastodon.social",
-          "@lego.fr", "🍕", "...", "?", "rien", "pizza-roma", "la_pizza"]
+PIECES = [
+    "pizza",
+    "Pizza!",
+    "PIZZA",
+    "pizzaïolo",
+    "roma",
+    "Roma,",
+    "lego",
+    "LEGO.",
+    "brique",
+    "briques",
+    "café",
+    "Cafe",
+    "vidéo",
+    "scandale",
+    "scandaleux",
+    "de",
+    "la",
+    "l'avion",
+    "#pizza",
+    "#Lego",
+    "#fail",
+    "@roma",
+    "@Pizza_Roma",
+    "@roma@mastodon.social",
+    "@lego.fr",
+    "🍕",
+    "...",
+    "?",
+    "rien",
+    "pizza-roma",
+    "la_pizza",
+]
 
 leaves = st.one_of(
     st.sampled_from(WORDS).map(Term),
@@ -302,12 +355,13 @@ def loose_renderings(draw: st.DrawFn, node: Node) -> str:
         parts.append(f"({space}{text} )" if isinstance(child, And | Or) else text)
     if isinstance(node, Or):
         return f"{space}OR{space}".join(parts)
-    return "".join(p + draw(st.sampled_from([space, f"{space}AND{space}"]))
-                   for p in parts[:-1]) + parts[-1]
+    return (
+        "".join(p + draw(st.sampled_from([space, f"{space}AND{space}"])) for p in parts[:-1])
+        + parts[-1]
+    )
 
 
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -324,8 +378,9 @@ def test_parse_of_loose_rendering_gives_the_same_tree(data: st.DataObject, tree:
 
 @FAST
 @given(st.lists(trees, min_size=1, max_size=6), st.lists(messages, min_size=1, max_size=6))
-def test_query_set_agrees_with_naive_evaluation(query_trees: list[Node],
-                                                batch: list[Matchable]) -> None:
+def test_query_set_agrees_with_naive_evaluation(
+    query_trees: list[Node], batch: list[Matchable]
+) -> None:
     qs = QuerySet({str(i): render(t) for i, t in enumerate(query_trees)})
     expected = [{str(i) for i, t in enumerate(query_trees) if naive_eval(t, m)} for m in batch]
     assert qs.match_batch(batch) == expected
@@ -344,3 +399,11 @@ def test_any_text_parses_or_raises_a_positioned_error(text: str) -> None:
         parse(text)
     except QuerySyntaxError as exc:
         assert 0 <= exc.position <= len(text)
+
+
+@FAST
+@given(st.text(max_size=60), st.sampled_from([None, "fr", "", "zh-Hant"]))
+def test_any_message_text_is_matched_without_error(text: str, lang: str | None) -> None:
+    qs = QuerySet({"w": "pizza OR pizz*", "p": '"la pizza"', "t": "#pizza", "n": "-pizza"})
+    message = item(text, lang=lang)
+    assert qs.match(message) == {q for q, query in qs.queries.items() if query.matches(message)}

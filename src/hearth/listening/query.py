@@ -22,27 +22,35 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from hearth.kit.errors import ValidationFailedError
+
 MAX_QUERY_LENGTH = 4096
 MAX_DEPTH = 50
 MIN_PREFIX_LENGTH = 2
 FIELDS = ("lang", "platform", "author")
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(ValidationFailedError):
     """A query that cannot be parsed; `position` is the offset of the offending character."""
 
+    code = "listening.query_syntax"
+
     def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} (at character {position + 1})")
-        self.message = message
+        super().__init__(message, position=position)
         self.position = position
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.position + 1})"
 
 
 # --------------------------------------------------------------------------------------------------
 # Text normalisation, shared by queries and messages so both sides agree on what a word is.
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i",
-                            "’": "'", "ʼ": "'"})
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "’": "'", "ʼ": "'"}
+)
+_HAS_LIGATURE = re.compile("[œæøđłıʼ’]")
 _WORD = re.compile(r"[^\W_]+|[\u2600-\u27bf\U0001f000-\U0001faff]")
 _HASHTAG = re.compile(r"(?<![\w&#])#([^\W]+)")
 _MENTION = re.compile(r"(?<![\w@])@(\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?)")
@@ -53,7 +61,9 @@ def fold(text: str) -> str:
     text = text.casefold()
     if text.isascii():
         return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_LIGATURES)))
+    if _HAS_LIGATURE.search(text):
+        text = text.translate(_LIGATURES)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words(text: str) -> list[str]:
@@ -131,7 +141,7 @@ class Query:
     root: Node
 
     def matches(self, item: Matchable) -> bool:
-        return _compile(self.root)(_Message.of(item, _prefix_lengths(self.root)))
+        return _compile(self.root)(_Message.of(item, _PrefixPlan(_prefixes(self.root))))
 
     def __str__(self) -> str:
         return render(self.root)
@@ -206,7 +216,7 @@ def _read_phrase(text: str, start: int, tokens: list[_Token]) -> int:
     end = text.find('"', start + 1)
     if end < 0:
         raise QuerySyntaxError("unclosed quote", start)
-    phrase = words(text[start + 1:end])
+    phrase = words(text[start + 1 : end])
     if not phrase:
         raise QuerySyntaxError("empty phrase: put words between the quotes", start)
     tokens.append(_Token("atom", start, Phrase(tuple(phrase))))
@@ -242,7 +252,9 @@ def _hashtag(raw: str, pos: int) -> Hashtag:
         raise QuerySyntaxError("'#' needs a hashtag after it", pos)
     bad = re.search(r"\W", tag)
     if bad is not None:
-        raise QuerySyntaxError("a hashtag holds only letters, digits and '_'", pos + 1 + bad.start())
+        raise QuerySyntaxError(
+            "a hashtag holds only letters, digits and '_'", pos + 1 + bad.start()
+        )
     return Hashtag(tag)
 
 
@@ -260,7 +272,9 @@ def _field(name: str, value: str, pos: int) -> Field:
     if key not in FIELDS:
         raise QuerySyntaxError(
             f"unknown field '{name}:' (known: lang:, platform:, author:); "
-            "put the text in quotes to search for it", pos)
+            "put the text in quotes to search for it",
+            pos,
+        )
     value_pos = pos + len(name) + 1
     if not value:
         raise QuerySyntaxError(f"missing value after '{name}:'", value_pos)
@@ -288,7 +302,8 @@ def _term(raw: str, pos: int) -> Node:
         raise QuerySyntaxError("'*' works on a single word", pos + star)
     if len(found[0]) < MIN_PREFIX_LENGTH:
         raise QuerySyntaxError(
-            f"'*' needs at least {MIN_PREFIX_LENGTH} letters before it", pos + star)
+            f"'*' needs at least {MIN_PREFIX_LENGTH} letters before it", pos + star
+        )
     return Term(found[0], prefix=True)
 
 
@@ -361,8 +376,9 @@ class _Parser:
         if prev is not None and prev.kind in ("AND", "OR", "NOT", "-"):
             if tok is None or tok.kind == ")":
                 raise QuerySyntaxError(f"'{prev.kind}' with nothing after it", prev.pos)
-            raise QuerySyntaxError(f"'{tok.kind}' right after '{prev.kind}': a term is missing",
-                                   tok.pos)
+            raise QuerySyntaxError(
+                f"'{tok.kind}' right after '{prev.kind}': a term is missing", tok.pos
+            )
         if tok is None:
             if prev is not None and prev.kind == "(":
                 raise QuerySyntaxError("missing ')' to close this '('", prev.pos)
@@ -387,7 +403,7 @@ class _Nesting:
         self.parser.depth -= 1
 
 
-def _flatten(kind: type[And] | type[Or], children: list[Node]) -> Node:
+def _flatten(kind: type[And | Or], children: list[Node]) -> Node:
     if len(children) == 1:
         return children[0]
     flat: list[Node] = []
@@ -399,8 +415,7 @@ def _flatten(kind: type[And] | type[Or], children: list[Node]) -> Node:
 def parse(text: str) -> Query:
     """Parse a listening query; raises QuerySyntaxError pointing at the offending character."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QuerySyntaxError(f"query longer than {MAX_QUERY_LENGTH} characters",
-                               MAX_QUERY_LENGTH)
+        raise QuerySyntaxError(f"query longer than {MAX_QUERY_LENGTH} characters", MAX_QUERY_LENGTH)
     return Query(text, _Parser(_tokenize(text)).parse())
 
 
@@ -434,18 +449,28 @@ class _Message:
     _positions: dict[str, list[int]] | None = field(default=None)
 
     @classmethod
-    def of(cls, item: Matchable, prefix_lengths: Iterable[int]) -> _Message:
-        tokens = words(item.text)
+    def of(cls, item: Matchable, plan: _PrefixPlan) -> _Message:
+        text = item.text
+        tokens = words(text)
         unique = set(tokens)
-        tags = {fold(t) for t in _HASHTAG.findall(item.text)}
+        tags = {fold(t) for t in _HASHTAG.findall(text)} if "#" in text else set()
         tags.update(fold(t).lstrip("#") for t in item.hashtags)
         mentions: set[str] = set()
-        for handle in _MENTION.findall(item.text):
-            mentions |= _handle_forms(handle)
-        prefixes = {w[:n] for n in prefix_lengths for w in unique if len(w) >= n}
-        lang = fold(item.lang).split("-", 1)[0] if item.lang else ""
-        return cls(tokens, unique, prefixes, tags, mentions, lang, fold(item.platform),
-                   _handle_forms(item.author_handle))
+        if "@" in text:
+            for handle in _MENTION.findall(text):
+                mentions |= _handle_forms(handle)
+        prefixes = plan.prefixes_of(unique) if plan else set()
+        lang = fold(item.lang).replace("_", "-").split("-", 1)[0] if item.lang else ""
+        return cls(
+            tokens,
+            unique,
+            prefixes,
+            tags,
+            mentions,
+            lang,
+            fold(item.platform),
+            _handle_forms(item.author_handle),
+        )
 
     def positions(self, word: str) -> list[int]:
         if self._positions is None:
@@ -457,7 +482,35 @@ class _Message:
 
     def has_phrase(self, phrase: tuple[str, ...]) -> bool:
         n = len(phrase)
-        return any(tuple(self.tokens[i:i + n]) == phrase for i in self.positions(phrase[0]))
+        return any(tuple(self.tokens[i : i + n]) == phrase for i in self.positions(phrase[0]))
+
+
+class _PrefixPlan:
+    """Which wildcard prefixes (`pizz*`) each word of a message carries.
+
+    `stems` holds every beginning (3 letters or more) of every wildcard prefix, like the paths of
+    a trie: a word is walked letter by letter only while it stays on such a path, so most words
+    cost one set lookup however many wildcards the queries use.
+    """
+
+    def __init__(self, prefixes: Iterable[str] = ()) -> None:
+        self.known = frozenset(prefixes)
+        self.short = frozenset(p for p in self.known if len(p) < 3)
+        self.stems = frozenset(p[:n] for p in self.known for n in range(3, len(p) + 1))
+
+    def __bool__(self) -> bool:
+        return bool(self.known)
+
+    def prefixes_of(self, unique_words: set[str]) -> set[str]:
+        known, short, stems = self.known, self.short, self.stems
+        found = {w[:2] for w in unique_words if w[:2] in short} if short else set()
+        for w in [w for w in unique_words if w[:3] in stems]:
+            n = 3
+            while n <= len(w) and (stem := w[:n]) in stems:
+                if stem in known:
+                    found.add(stem)
+                n += 1
+        return found
 
 
 Predicate = Callable[[_Message], bool]
@@ -484,8 +537,32 @@ def _compile(node: Node) -> Predicate:
         inner = _compile(node.child)
         return lambda m: not inner(m)
     parts = [_compile(c) for c in _cheap_first(node.children)]
-    if isinstance(node, And):
-        return lambda m: all(p(m) for p in parts)
+    return _all_of(parts) if isinstance(node, And) else _any_of(parts)
+
+
+def _all_of(parts: list[Predicate]) -> Predicate:
+    # Two or three parts (the common case) get a direct closure, cheaper than all() over a
+    # generator; long flat lists ("a b c d …", up to the query length limit) must not nest.
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda m: a(m) and b(m)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda m: a(m) and b(m) and c(m)
+    return lambda m: all(p(m) for p in parts)
+
+
+def _any_of(parts: list[Predicate]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda m: a(m) or b(m)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda m: a(m) or b(m) or c(m)
     return lambda m: any(p(m) for p in parts)
 
 
@@ -509,17 +586,25 @@ def _compile_field(node: Field) -> Predicate:
 
 def _cheap_first(children: tuple[Node, ...]) -> list[Node]:
     """Evaluate set look-ups before phrases and sub-trees so all()/any() stop early."""
-    return sorted(children, key=lambda c: 0 if isinstance(c, Term | Hashtag | Mention | Field)
-                  else 1 if isinstance(c, Phrase) else 2)
+    return sorted(
+        children,
+        key=lambda c: (
+            0
+            if isinstance(c, Term | Hashtag | Mention | Field)
+            else 1
+            if isinstance(c, Phrase)
+            else 2
+        ),
+    )
 
 
-def _prefix_lengths(node: Node) -> set[int]:
+def _prefixes(node: Node) -> set[str]:
     if isinstance(node, Term):
-        return {len(node.word)} if node.prefix else set()
+        return {node.word} if node.prefix else set()
     if isinstance(node, Not):
-        return _prefix_lengths(node.child)
+        return _prefixes(node.child)
     if isinstance(node, And | Or):
-        return set().union(*(_prefix_lengths(c) for c in node.children))
+        return set().union(*(_prefixes(c) for c in node.children))
     return set()
 
 
@@ -528,9 +613,31 @@ def _prefix_lengths(node: Node) -> set[int]:
 
 Key = tuple[str, str]  # ("w", word) | ("p", prefix) | ("#", tag) | ("@", handle) | (field, value)
 
-# Cost of relying on a key to filter: field values (lang:fr) are shared by many messages, words are
-# rare; the planner picks, for each AND, the child whose keys are cheapest.
-_KEY_COST = {"w": 1, "#": 1, "@": 1, "p": 3, "author": 1, "lang": 500, "platform": 500}
+# Cost of relying on a key to filter, a guess at how many messages carry it: field values (lang:fr)
+# are shared by many messages, hashtags and handles are rare, short words and function words are
+# common (Zipf). For each AND, the planner indexes the child whose keys cost least.
+_KEY_COST = {
+    "w": 1.0,
+    "#": 1.0,
+    "@": 1.0,
+    "p": 3.0,
+    "author": 1.0,
+    "lang": 500.0,
+    "platform": 500.0,
+}
+_COMMON_WORDS_TEXT = """
+    a an and are as at be but by for from have i in is it my not of on or so that the this
+    to was we with you your au aux avec ce de des du elle en est et il je la le les mais ne
+    on ou pas pour que qui sur un une vous
+    """
+_COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+
+
+def _key_cost(key: Key) -> float:
+    kind, value = key
+    if kind != "w":
+        return _KEY_COST[kind]
+    return 100.0 if value in _COMMON_WORDS else 1.0 + 6.0 / max(1, len(value))
 
 
 def required_keys(node: Node) -> frozenset[Key] | None:
@@ -538,7 +645,7 @@ def required_keys(node: Node) -> frozenset[Key] | None:
     if isinstance(node, Term):
         return frozenset({("p" if node.prefix else "w", node.word)})
     if isinstance(node, Phrase):
-        return frozenset({("w", max(node.words, key=len))})
+        return frozenset({("w", min(node.words, key=lambda w: _key_cost(("w", w))))})
     if isinstance(node, Hashtag):
         return frozenset({("#", node.tag)})
     if isinstance(node, Mention):
@@ -556,7 +663,7 @@ def required_keys(node: Node) -> frozenset[Key] | None:
     usable = [c for c in covers if c is not None]
     if not usable:
         return None
-    return min(usable, key=lambda keys: sum(_KEY_COST[k[0]] for k in keys))
+    return min(usable, key=lambda keys: sum(_key_cost(k) for k in keys))
 
 
 class QuerySet:
@@ -578,12 +685,13 @@ class QuerySet:
         self._predicates = [_compile(q.root) for q in self.queries.values()]
         self._index: dict[str, dict[str, list[int]]] = {k: {} for k in _KEY_COST}
         self._always: list[int] = []
-        self._prefix_lengths: set[int] = set()
+        prefixes: set[str] = set()
         for n, query in enumerate(self.queries.values()):
+            prefixes |= _prefixes(query.root)
             self._add_to_index(n, query.root)
+        self._plan = _PrefixPlan(prefixes)
 
     def _add_to_index(self, n: int, root: Node) -> None:
-        self._prefix_lengths |= _prefix_lengths(root)
         keys = required_keys(root)
         if keys is None:
             self._always.append(n)
@@ -605,13 +713,18 @@ class QuerySet:
         return [self.match(item) for item in items]
 
     def _message(self, item: Matchable) -> _Message:
-        return _Message.of(item, self._prefix_lengths)
+        return _Message.of(item, self._plan)
 
     def _candidates(self, m: _Message) -> set[int]:
         index = self._index
         found: set[int] = set(self._always)
-        for kind, values in (("w", m.words), ("p", m.prefixes), ("#", m.tags),
-                             ("@", m.mentions), ("author", m.authors)):
+        for kind, values in (
+            ("w", m.words),
+            ("p", m.prefixes),
+            ("#", m.tags),
+            ("@", m.mentions),
+            ("author", m.authors),
+        ):
             table = index[kind]
             if table:
                 for value in values:
