@@ -23,7 +23,7 @@ lint:  ## ruff and the import contracts
 
 messages:  ## Refresh the translation catalogue after changing UI strings
 	$(UV) run pybabel extract -F babel.cfg -k _ -k gettext -k N_ --omit-header --no-location -o src/hearth/locale/messages.pot .
-	$(UV) run pybabel update -i src/hearth/locale/messages.pot -d src/hearth/locale -l fr --omit-header --no-location
+	$(UV) run pybabel update -i src/hearth/locale/messages.pot -d src/hearth/locale -l fr --omit-header --no-fuzzy-matching
 
 migration:  ## Autogenerate a migration from model changes: make migration m="what changed"
 	$(UV) run python -m hearth.kit.migrate "$(m)"

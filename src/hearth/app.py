@@ -126,8 +126,11 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def extra_routers() -> list:
-    """Routers of domain areas (listening, inbox, crisis…), added as their issues land."""
-    return []
+    """Routers of domain areas (listening, inbox, crisis…): they take precedence over the
+    generic area page."""
+    from hearth.web.routes import listening
+
+    return [listening.router]
 
 
 @asynccontextmanager

@@ -122,3 +122,13 @@ def is_postgres(session_or_engine: Session | Engine) -> bool:
         else session_or_engine
     )
     return bind.dialect.name == "postgresql"
+
+
+def epoch_bucket(column: Any, seconds: int, dialect: str) -> Any:
+    """An integer bucket number (Unix seconds // ``seconds``) for a UTC datetime column."""
+    from sqlalchemy import Integer, cast, func
+
+    if dialect == "postgresql":
+        return cast(func.floor(func.extract("epoch", column) / seconds), Integer)
+    # ``//`` is integer division in SQLAlchemy 2 (``/`` would be true division).
+    return cast(func.strftime("%s", column), Integer) // seconds

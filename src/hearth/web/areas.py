@@ -109,3 +109,11 @@ def translated_errors() -> None:  # messages of errors users meet in forms, tran
     _("give the token a name of at most 200 characters"), _("choose at least one scope")
     _("a token cannot hold more than your role allows"), _("Please log in.")
     _("An account with this e-mail already exists.")
+
+
+def translated_labels_of_enrichment() -> None:  # shown through _(label) in Listening
+    _("question"), _("complaint"), _("praise"), _("purchase_intent"), _("feature_request")
+    _("spam_scam"), _("other"), _("post"), _("reply"), _("repost"), _("article"), _("email")
+    _("dm"), _("insult"), _("threat"), _("identity_attack"), _("harassment"), _("sexual")
+    _("profanity"), _("give the query a name of at most 200 characters")
+    _("the query is empty or longer than 2000 characters")

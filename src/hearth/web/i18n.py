@@ -39,11 +39,10 @@ def _catalog(locale: str) -> dict[str, str]:
     }
 
 
-def gettext(message: str) -> str:
+def gettext(message: str, **variables: object) -> str:
     locale = current_locale.get()
-    if locale == "en":
-        return message
-    return _catalog(locale).get(message, message)
+    text = message if locale == "en" else _catalog(locale).get(message, message)
+    return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
