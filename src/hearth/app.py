@@ -145,10 +145,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         ingest.start_consumer()
     if settings.demo:
         ingest.start_demo(_demo_workspaces(app))
+    worker = _start_worker(app) if settings.worker_in_process else None
     try:
         yield
     finally:
+        if worker is not None:
+            worker.stop()
         ingest.shutdown()
+
+
+def _start_worker(app: FastAPI):  # type: ignore[no-untyped-def]
+    """The embedded default runs jobs in the web process: one command, one process."""
+    import threading
+
+    from hearth.worker import Worker
+
+    worker = Worker(app.state.sessionmaker)
+    threading.Thread(target=worker.run, name="hearth-jobs", daemon=True).start()
+    return worker
 
 
 def _demo_workspaces(app: FastAPI) -> dict[str, str]:

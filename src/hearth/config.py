@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     ingest_in_process: bool = Field(
         True, description="With the embedded stream, `hearth serve` stores incoming mentions itself"
     )
+    worker_in_process: bool = Field(
+        True, description="`hearth serve` also runs background jobs (set false with `hearth worker`)"
+    )
     demo: bool = Field(False, description="Run the simulated demo world inside `hearth serve`")
     demo_seed: int = Field(7, description="Seed of the demo world: the same seed, the same world")
     demo_speedup: float = Field(1.0, description="Simulated seconds per wall-clock second")

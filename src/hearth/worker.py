@@ -11,16 +11,17 @@ import signal
 import socket
 import threading
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from hearth.kit import jobs
 from hearth.kit.metrics import JOBS_FINISHED
-from hearth.kit.runtime import Runtime
 
 log = logging.getLogger("hearth.worker")
 
 
 class Worker:
-    def __init__(self, runtime: Runtime, *, idle_seconds: float = 1.0) -> None:
-        self.runtime = runtime
+    def __init__(self, factory: sessionmaker[Session], *, idle_seconds: float = 1.0) -> None:
+        self.factory = factory
         self.idle_seconds = idle_seconds
         self.stopping = threading.Event()
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
@@ -36,10 +37,10 @@ class Worker:
     def run(self) -> None:
         log.info("worker %s started", self.worker_id)
         while not self.stopping.is_set():
-            claimed = jobs.claim(self.runtime.sessionmaker, self.worker_id)
+            claimed = jobs.claim(self.factory, self.worker_id)
             if claimed is None:
                 self.stopping.wait(self.idle_seconds)
                 continue
-            state = jobs.run_claimed(self.runtime.sessionmaker, claimed)
+            state = jobs.run_claimed(self.factory, claimed)
             JOBS_FINISHED.labels(claimed.kind, state.value).inc()
         log.info("worker %s stopped", self.worker_id)

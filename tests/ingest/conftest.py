@@ -1,4 +1,4 @@
-"""Fixtures shared by connector tests: a fake network server and an HTTP client with short timeouts."""
+"""Fixtures shared by connector tests: a fake network server, an HTTP client with short timeouts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fakes.server import FakeServer
+from tests.ingest.fakes.server import FakeServer
 
 # Short enough that a "hang" test finishes quickly, long enough for a loaded 2-core machine.
 TEST_TIMEOUT = httpx.Timeout(5.0, read=0.5)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from fakes import Canned
+from tests.ingest.fakes import Canned
 
 from hearth.ingest.connectors import bluesky
 from hearth.ingest.connectors.base import (
@@ -313,3 +313,39 @@ def test_jetstream_malformed_event_names_the_problem():
 def test_jetstream_url_asks_for_posts_from_a_cursor():
     url = jetstream_url(cursor_us=1772360400000000)
     assert "wantedCollections=app.bsky.feed.post" in url and url.endswith("cursor=1772360400000000")
+
+
+def test_a_notification_backlog_is_finished_next_run(fake_server, connector, monkeypatch):
+    monkeypatch.setattr(bluesky.connector, "MAX_NOTIFICATION_PAGES", 1)
+    path = X + "app.bsky.notification.listNotifications"
+
+    def page(times, cursor):
+        notes = [
+            {
+                "uri": f"at://did:plc:a/app.bsky.feed.post/{t}",
+                "cid": "c",
+                "reason": "mention",
+                "author": {"did": "did:plc:a", "handle": "a.test"},
+                "indexedAt": t,
+                "record": {"$type": "app.bsky.feed.post", "text": t, "createdAt": t},
+            }
+            for t in times
+        ]
+        return Canned.json({"notifications": notes, **({"cursor": cursor} if cursor else {})})
+
+    t = [f"2026-03-01T10:0{i}:00.000Z" for i in range(6)]
+    fake_server.add(
+        "GET", path, page([t[4], t[3]], "c1"), page([t[2], t[1]], "c2"), page([t[5], t[4]], "c3")
+    )
+    first = connector.fetch(FetchRequest(), {"notifications": {"seen": t[1]}})
+    assert first.has_more and first.cursor["notifications"] == {
+        "seen": t[1],
+        "page": "c1",
+        "newest": t[4],
+    }
+    second = connector.fetch(FetchRequest(), first.cursor)
+    assert [m.text for m in second.items] == [t[2]]
+    assert fake_server.requests_to("GET", path)[1].param("cursor") == "c1"
+    assert second.cursor["notifications"] == {"seen": t[4]}
+    third = connector.fetch(FetchRequest(), second.cursor)
+    assert [m.text for m in third.items] == [t[5]]

@@ -9,6 +9,8 @@ import pytest
 
 from hearth.ingest.connectors.base import (
     AuthExpiredError,
+    Delivery,
+    DeliveryOutcome,
     PermanentNetworkError,
     RateLimitedError,
     TransientNetworkError,
@@ -17,6 +19,7 @@ from hearth.ingest.connectors.http import (
     MalformedPayloadError,
     NetworkTimeoutError,
     PayloadTooLargeError,
+    deliver,
     html_to_text,
     parse_retry_after,
     retry_after_from,
@@ -122,3 +125,28 @@ def test_html_to_text_drops_markup_scripts_and_keeps_paragraphs():
         '<p>Hi <a href="javascript:x">@bob</a> &amp; <script>alert(1)</script>all</p><p>b<br>c</p>'
     )
     assert html_to_text(html) == "Hi @bob & all\n\nb\nc"
+
+
+def _post(client, url):
+    def action():
+        send(client, "POST", url, json={})
+        return Delivery(DeliveryOutcome.SENT, "1")
+
+    return action
+
+
+def test_deliver_calls_a_5xx_after_a_write_unknown(fake_server, http_client):
+    fake_server.reply_server_error("POST", "/x", status=502)
+    delivery = deliver(_post(http_client, fake_server.url("/x")))
+    assert delivery.outcome == DeliveryOutcome.UNKNOWN and "502" in delivery.error
+
+
+def test_deliver_raises_when_nothing_was_sent(http_client):
+    with pytest.raises(TransientNetworkError):
+        deliver(_post(http_client, "http://127.0.0.1:9/x"))
+
+
+def test_deliver_calls_a_4xx_failed(fake_server, http_client):
+    fake_server.reply_json("POST", "/x", {"error": "too long"}, status=422)
+    delivery = deliver(_post(http_client, fake_server.url("/x")))
+    assert delivery.outcome == DeliveryOutcome.FAILED and "too long" in delivery.error

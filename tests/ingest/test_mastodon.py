@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from fakes import Canned
+from tests.ingest.fakes import Canned
 
 from hearth.ingest.connectors import mastodon
 from hearth.ingest.connectors.base import (
@@ -19,7 +20,12 @@ from hearth.ingest.connectors.base import (
     TransientNetworkError,
 )
 from hearth.ingest.connectors.http import MalformedPayloadError, PayloadTooLargeError
-from hearth.ingest.connectors.mastodon import MastodonConnector, MastodonCredentials, iter_stream
+from hearth.ingest.connectors.mastodon import (
+    MastodonConnector,
+    MastodonCredentials,
+    iter_stream,
+    parse_sse,
+)
 from hearth.ingest.connectors.registry import get_connector_class
 
 FIXTURES = Path(mastodon.__file__).parent / "fixtures"
@@ -30,6 +36,14 @@ SEARCH = FetchRequest(terms=["brickworks"])
 def connector(fake_server, http_client):
     credentials = MastodonCredentials(instance_url=fake_server.base_url, access_token="tok-123")
     return MastodonConnector(credentials, http=http_client)
+
+
+@pytest.fixture
+def parent_status(fake_server):
+    """The status being answered: a public mention (the reply fetches it for its audience)."""
+    fake_server.reply_file(
+        "GET", "/api/v1/statuses/112000000000000500", FIXTURES / "status_created.json"
+    )
 
 
 @pytest.fixture
@@ -156,7 +170,7 @@ def test_oversized_page_is_refused(fake_server, connector):
         connector.fetch(SEARCH, {})
 
 
-def test_reply_sends_idempotency_key_and_parent(fake_server, connector):
+def test_reply_sends_idempotency_key_and_parent(fake_server, connector, parent_status):
     fake_server.reply_file("POST", "/api/v1/statuses", FIXTURES / "status_created.json")
     delivery = connector.reply(
         "112000000000000500", "@marta It ships on 12 March!", idempotency_key="k-1"
@@ -176,7 +190,7 @@ def test_publish_posts_without_parent(fake_server, connector):
     assert "in_reply_to_id" not in fake_server.last("POST", "/api/v1/statuses").json()
 
 
-def test_timed_out_reply_is_unknown_and_then_found(fake_server, connector):
+def test_timed_out_reply_is_unknown_and_then_found(fake_server, connector, parent_status):
     fake_server.reply_hang("POST", "/api/v1/statuses")
     delivery = connector.reply(
         "112000000000000500", "@marta It ships on 12 March!", idempotency_key="k-3"
@@ -199,6 +213,7 @@ def test_find_delivery_returns_none_when_the_post_is_absent(fake_server, connect
 
 
 def test_refused_reply_is_failed_with_the_reason(fake_server, connector):
+    fake_server.reply_json("GET", "/api/v1/statuses/1", {"id": "1", "visibility": "public"})
     fake_server.reply_json(
         "POST", "/api/v1/statuses", {"error": "Validation failed: Text too long"}, 422
     )
@@ -239,3 +254,34 @@ def test_stream_reads_server_sent_events_over_http(fake_server, connector):
     out = list(connector.stream("hashtag", params={"tag": "brickworks"}))
     assert len([m for m in out if not isinstance(m, Rejected)]) == 3
     assert fake_server.last("GET", "/api/v1/streaming/hashtag").param("tag") == "brickworks"
+
+
+def test_oversized_stream_event_is_rejected_and_the_stream_goes_on(monkeypatch):
+    monkeypatch.setattr(mastodon.streaming, "MAX_EVENT_CHARS", 2_000)
+    lines = ["event: update", "data: " + "x" * 5_000, ""]
+    lines += (FIXTURES / "streaming_hashtag.txt").read_text().splitlines()
+    out = list(iter_stream(lines))
+    assert isinstance(out[0], Rejected) and "larger than 2000" in out[0].reason
+    assert len([m for m in out if not isinstance(m, Rejected)]) == 3
+
+
+def test_sse_joins_multi_line_data_and_names_unnamed_events():
+    events = list(
+        parse_sse(['data: {"a":', "data: 1}", "", ": comment", "event: delete", "data: 9"])
+    )
+    assert [(e.event, e.data) for e in events] == [("message", '{"a":\n1}'), ("delete", "9")]
+
+
+def test_reply_to_a_direct_message_stays_direct(fake_server, connector):
+    dm = json.loads((FIXTURES / "notifications.json").read_text())[1]["status"]
+    fake_server.reply_json("GET", "/api/v1/statuses/112000000000000490", dm)
+    fake_server.reply_file("POST", "/api/v1/statuses", FIXTURES / "status_created.json")
+    connector.reply("112000000000000490", "@jb@toot.example checking now", idempotency_key="k-5")
+    assert fake_server.last("POST", "/api/v1/statuses").json()["visibility"] == "direct"
+
+
+def test_reply_to_a_vanished_status_is_refused_before_posting(fake_server, connector):
+    fake_server.reply_json("GET", "/api/v1/statuses/404", {"error": "Record not found"}, 404)
+    with pytest.raises(PermanentNetworkError, match="Record not found"):
+        connector.reply("404", "hello", idempotency_key="k-6")
+    assert fake_server.requests_to("POST", "/api/v1/statuses") == []

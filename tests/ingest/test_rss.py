@@ -7,9 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakes.server import Canned, FakeServer, Recorded
+from tests.ingest.fakes.server import Canned, FakeServer, Recorded
 
 from hearth.ingest.connectors.base import (
+    AuthExpiredError,
     FetchRequest,
     PermanentNetworkError,
     RateLimitedError,
@@ -46,7 +47,8 @@ def test_rss2_items_become_articles_with_plain_text(fake_server: FakeServer, htt
     assert (first.platform, first.kind) == ("rss", "article")
     assert first.external_id == "https://toytrade.example/2026/11/brickwise-lighthouse"
     assert first.text == (
-        "The Brickwise lighthouse has a working lamp & a spiral stair.\n\nFans asked for it for years."
+        "The Brickwise lighthouse has a working lamp & a spiral stair.\n\n"
+        "Fans asked for it for years."
     )
     assert first.author.display_name == "Ada Moreno"
     assert first.created_at == datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
@@ -247,3 +249,27 @@ def test_test_connection_counts_entries(fake_server, http_client):
 
 def test_registered_as_rss():
     assert get_connector_class("rss") is RssConnector
+
+
+def test_unavailable_feed_waits_as_long_as_it_asks(fake_server, http_client):
+    fake_server.add("GET", "/busy.xml", Canned(status=503, headers={"Retry-After": "900"}))
+    fake_server.add("GET", "/good.xml", feed_answer("rdf.xml"))
+    busy = fake_server.url("/busy.xml")
+    result = fetch(make(http_client), [busy, fake_server.url("/good.xml")])
+    assert result.cursor["feeds"][busy]["not_before"] == "2026-11-25T12:15:00+00:00"
+
+
+def test_private_feed_gets_basic_auth_and_refusal_asks_for_credentials(fake_server, http_client):
+    fake_server.reply_expired_token("GET", "/private.xml", payload={"error": "bad password"})
+    settings = RssSettings(username="brand", password="wrong")
+    connector = RssConnector(settings, http=http_client, clock=lambda: NOW)
+    with pytest.raises(AuthExpiredError):
+        fetch(connector, [fake_server.url("/private.xml")])
+    sent = fake_server.last("GET", "/private.xml").headers
+    assert sent["authorization"] == "Basic YnJhbmQ6d3Jvbmc="
+
+
+def test_unknown_xml_encoding_is_a_broken_feed():
+    body = b'<?xml version="1.0" encoding="OTF-8"?><rss version="2.0"><channel/></rss>'
+    with pytest.raises(FeedParseError, match="unreadable XML"):
+        parse_feed(body, feed_url="https://x.example/feed")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr, ValidationError
+from typer.testing import CliRunner
 
 from hearth.ingest.connectors.registry import get_connector_class
 from hearth.ingest.connectors.webhook import (
@@ -26,6 +27,7 @@ from hearth.ingest.connectors.webhook import (
     verify_and_parse,
     verify_and_parse_batch,
 )
+from hearth.ingest.connectors.webhook.cli import webhook_app
 
 FIXTURES = Path(__file__).parents[2] / "src/hearth/ingest/connectors/webhook/fixtures"
 SECRET = "s3cret-" + "x" * 40
@@ -213,3 +215,13 @@ def test_test_connection_names_the_headers():
 
 def test_registered_as_webhook():
     assert get_connector_class("webhook") is WebhookConnector
+
+
+def test_cli_sign_prints_headers_that_verify(tmp_path: Path):
+    body = body_of("minimal.json")
+    (tmp_path / "body.json").write_bytes(body)
+    args = ["sign", str(tmp_path / "body.json"), "--delivery", "cli-1", "--timestamp", str(STAMP)]
+    result = CliRunner().invoke(webhook_app, args, env={"HEARTH_WEBHOOK_SECRET": SECRET})
+    assert result.exit_code == 0, result.output
+    headers = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert len(verify_and_parse(headers, body, SECRET, NOW, SeenSet())) == 1

@@ -14,6 +14,7 @@ Every network answer is hostile until proven otherwise (DESIGN §3.5), so a conn
 
 :func:`normalise_page` turns a page of raw items into ``MentionIn`` items plus ``Rejected``
 records, so one bad item never costs the others. :func:`deliver` classifies a failed write.
+:func:`open_stream` gives the lines of a long-lived answer (server-sent events, JSON lines).
 
 Timeouts carry ``maybe_delivered``: a connect timeout means nothing left this machine, a read
 timeout means the network may have acted on a POST. Delivery code turns the latter into

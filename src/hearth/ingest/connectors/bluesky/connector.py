@@ -240,23 +240,29 @@ class BlueskyConnector(Connector):
         return posts, {"since": newest or state.get("since")}, False
 
     def _notifications(self, state: dict[str, Any]) -> tuple[list[Any], dict[str, Any], bool]:
-        """Notifications newer than the last one seen; the API pages backwards in time."""
-        seen = state.get("seen")
+        """Notifications newer than the last one seen; the API pages backwards in time.
+
+        A backlog longer than ``MAX_NOTIFICATION_PAGES`` continues next run from the saved API
+        cursor; ``seen`` moves up to the newest notification only once the gap is closed.
+        """
+        seen, newest = state.get("seen"), state.get("newest", state.get("seen"))
         params: dict[str, Any] = {
             "limit": NOTIFICATION_LIMIT,
             "reasons": list(NOTIFICATION_REASONS),
         }
+        if state.get("page"):
+            params["cursor"] = state["page"]
         fresh: list[Any] = []
         for _ in range(MAX_NOTIFICATION_PAGES):
             page = self._xrpc("GET", "app.bsky.notification.listNotifications", params=params)
             batch = _list_field(page, "notifications")
             newer = [n for n in batch if not seen or _indexed_at(n) > seen]
             fresh.extend(newer)
+            newest = _newest_seen(newer, newest)
             if len(newer) < len(batch) or not page.get("cursor") or not seen:
-                return fresh, {"seen": _newest_seen(fresh, seen)}, False
+                return fresh, {"seen": newest}, False
             params["cursor"] = page["cursor"]
-        # Too many unseen at once: keep the old mark so the next run re-reads (upserts dedupe).
-        return fresh, {"seen": seen}, True
+        return fresh, {"seen": seen, "page": params["cursor"], "newest": newest}, True
 
     def _get_post(self, uri: str) -> dict[str, Any]:
         page = self._xrpc("GET", "app.bsky.feed.getPosts", params={"uris": [uri]})

@@ -15,18 +15,15 @@ from duplicating anything.
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from hearth.ingest.connectors.base import (
-    AuthExpiredError,
     Capability,
     ConnectionCheck,
     Connector,
@@ -43,6 +40,7 @@ from hearth.ingest.connectors.email.settings import EmailSettings, Security
 from hearth.ingest.connectors.email.smtp import (
     ReplyContext,
     build_reply,
+    check_login,
     reply_message_id,
     send,
 )
@@ -88,7 +86,11 @@ class EmailConnector(Connector):
     credentials_model = EmailSettings
 
     def __init__(
-        self, credentials: BaseModel, *, http: httpx.Client | None = None, clock: Clock | None = None
+        self,
+        credentials: BaseModel,
+        *,
+        http: httpx.Client | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(credentials, http=http)  # type: ignore[arg-type]  # no HTTP here
         self.settings = EmailSettings.model_validate(credentials.model_dump())
@@ -101,7 +103,7 @@ class EmailConnector(Connector):
             with imap_session(self.settings) as session:
                 session.examine(self.settings.mailbox)
                 count = session.exists
-            _check_smtp(self.settings)
+            check_login(self.settings)
         except ConnectorError as exc:
             return ConnectionCheck(ok=False, message=exc.message, account=self.settings.username)
         return ConnectionCheck(
@@ -121,7 +123,11 @@ class EmailConnector(Connector):
             items, rejected = self._read(session, batch, validity)
         return FetchResult(
             items=items,
-            cursor={"mailbox": mailbox, "uidvalidity": validity, "last_uid": max([last_uid, *batch])},
+            cursor={
+                "mailbox": mailbox,
+                "uidvalidity": validity,
+                "last_uid": max([last_uid, *batch]),
+            },
             rejected=rejected,
             has_more=len(uids) > len(batch),
         )
@@ -166,7 +172,9 @@ class EmailConnector(Connector):
             return
         try:
             items.append(self._mention(parse_message(raw), uid, validity))
-        except (ValidationError, ValueError, LookupError) as exc:
+        except Exception as exc:  # noqa: BLE001
+            # The stdlib parser raises assorted errors on hostile mail (ValueError, IndexError,
+            # AttributeError…); one such mail must not stop the mailbox from being read.
             reason = f"uid {uid}: could not read the message ({type(exc).__name__}: {exc})"
             rejected.append(Rejected(reason=reason[:500], raw_excerpt=excerpt(raw[:2000])))
 
@@ -222,7 +230,14 @@ class EmailConnector(Connector):
         raw = next(iter(bodies.values()), None)
         return ReplyContext.from_mail(parse_message(raw)) if raw else None
 
-    def find_delivery(self, idempotency_key: str) -> Delivery | None:
+    def find_delivery(
+        self,
+        idempotency_key: str,
+        *,
+        text: str | None = None,
+        parent_external_id: str | None = None,
+    ) -> Delivery | None:
+        # The Message-ID is derived from the key, so the key alone identifies our reply.
         message_id = reply_message_id(idempotency_key, self.settings.domain)
         boxes = [b for b in (self.settings.sent_mailbox, self.settings.mailbox) if b]
         with imap_session(self.settings) as session:
@@ -234,35 +249,6 @@ class EmailConnector(Connector):
                 if session.uids_with_message_id(message_id):
                     return Delivery(outcome=DeliveryOutcome.SENT, external_id=message_id)
         return None
-
-
-def _check_smtp(settings: EmailSettings) -> None:
-    """Log in to the SMTP server and leave; no mail is sent."""
-    from hearth.ingest.connectors.email.smtp import _connect, _quit
-
-    try:
-        client = _connect(settings)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise _smtp_unreachable(settings, exc) from exc
-    try:
-        client.ehlo_or_helo_if_needed()
-        user, password = settings.smtp_login()
-        if user:
-            client.login(user, password)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise AuthExpiredError(f"SMTP server {settings.smtp_host} refused the login") from exc
-    except (OSError, smtplib.SMTPException) as exc:
-        raise _smtp_unreachable(settings, exc) from exc
-    finally:
-        _quit(client)
-
-
-def _smtp_unreachable(settings: EmailSettings, exc: Exception) -> ConnectorError:
-    from hearth.ingest.connectors.base import PermanentNetworkError, TransientNetworkError
-
-    if isinstance(exc, ssl.SSLError):
-        return PermanentNetworkError(f"SMTP server {settings.smtp_host}: TLS failed")
-    return TransientNetworkError(f"SMTP server {settings.smtp_host} unreachable: {exc}")
 
 
 def _chunks(uids: list[int], sizes: dict[int, int], budget: int) -> list[list[int]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import imaplib
 import re
-import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from hearth.ingest.connectors.email.settings import EmailSettings, Security
 _UID = re.compile(rb"UID (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 _SAFE_ID = re.compile(r"^[\x21-\x7e]{1,300}$")
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 class MailboxMissingError(PermanentNetworkError):
@@ -112,7 +111,7 @@ def imap_errors(host: str) -> Iterator[None]:
         yield
     except ConnectorError:
         raise
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise TransientNetworkError(f"IMAP server {host} did not answer in time") from exc
     except ssl.SSLError as exc:
         raise PermanentNetworkError(f"IMAP server {host}: TLS failed ({exc.reason})") from exc
@@ -140,8 +139,15 @@ def _login(client: imaplib.IMAP4, settings: EmailSettings) -> None:
         client.login(settings.username, settings.password.get_secret_value())
     except imaplib.IMAP4.abort:
         raise
+    except UnicodeEncodeError as exc:
+        # IMAP LOGIN carries ASCII only; such an account needs an app password.
+        raise AuthExpiredError(
+            f"IMAP server {settings.imap_host}: the user name and password must be ASCII"
+        ) from exc
     except imaplib.IMAP4.error as exc:
-        raise AuthExpiredError(f"IMAP server {settings.imap_host} refused the login: {exc}") from exc
+        raise AuthExpiredError(
+            f"IMAP server {settings.imap_host} refused the login: {exc}"
+        ) from exc
 
 
 def _logout(client: imaplib.IMAP4) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage, Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, getaddresses, parseaddr, parsedate_to_datetime
 
 from hearth.ingest.connectors.email.quotes import strip_quoted
 from hearth.ingest.connectors.http import html_to_text
@@ -127,9 +127,16 @@ def body_text(msg: EmailMessage) -> str:
     content = _decoded(part)
     if part.get_content_subtype() == "html":
         return html_to_text(content)
-    if part.get_param("format", "").lower() == "flowed":
-        content = _unflow(content, delsp=part.get_param("delsp", "").lower() == "yes")
+    if _param(part, "format") == "flowed":
+        content = _unflow(content, delsp=_param(part, "delsp") == "yes")
     return content.replace("\r\n", "\n").strip()
+
+
+def _param(part: Message, name: str) -> str:
+    value = part.get_param(name, "")
+    if isinstance(value, tuple):
+        value = collapse_rfc2231_value(value)
+    return str(value).strip().lower()
 
 
 def _decoded(part: Message) -> str:
@@ -145,16 +152,20 @@ def _decoded(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
-    except LookupError:
-        return payload.decode("utf-8", errors="replace")
+    except (LookupError, ValueError):  # unknown name, or one with a NUL in it
+        pass
+    # An unknown charset name: UTF-8 if it decodes cleanly, else the commonest legacy one.
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("cp1252", errors="replace")
 
 
 def _unflow(text: str, *, delsp: bool) -> str:
     """RFC 3676: a line ending in a space continues on the next line (quoted lines excepted)."""
     out: list[str] = []
     for line in text.replace("\r\n", "\n").split("\n"):
-        if line.startswith(" "):
-            line = line[1:]  # space-stuffing
+        line = line.removeprefix(" ")  # space-stuffing
         if out and out[-1].endswith(" ") and out[-1] != "-- " and not line.startswith(">"):
             previous = out.pop()
             out.append((previous[:-1] if delsp else previous) + line)

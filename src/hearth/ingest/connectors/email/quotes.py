@@ -47,9 +47,9 @@ def _quote_start(lines: list[str]) -> int:
         if _SEPARATOR.match(line) or _ATTRIBUTION.match(line):
             return index
         # Mail clients wrap long attributions ("On Mon, 1 Jan 2024, Jane <jane@…>\nwrote:").
-        if _ATTRIBUTION_START.match(line) and index + 1 < len(lines):
-            if _ATTRIBUTION.match(f"{line} {lines[index + 1]}"):
-                return index
+        wrapped = _ATTRIBUTION_START.match(line) and index + 1 < len(lines)
+        if wrapped and _ATTRIBUTION.match(f"{line} {lines[index + 1]}"):
+            return index
         if _FROM_HEADER.match(line) and _header_block_follows(lines, index):
             return index
     return len(lines)

@@ -8,7 +8,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-_ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}$")
+_ADDRESS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9.-]{1,253}$")
 _MAILBOX = re.compile(r"^[\x20-\x7e]{1,200}$")  # IMAP names beyond ASCII need UTF-7; not yet
 
 
@@ -65,7 +65,9 @@ class EmailSettings(BaseModel):
             (self.smtp_security, self.smtp_host),
         ):
             if security == Security.PLAIN and not is_loopback(host):
-                raise ValueError(f"unencrypted connections are only allowed to this machine, not {host}")
+                raise ValueError(
+                    f"unencrypted connections are only allowed to this machine, not {host}"
+                )
         return self
 
     @property

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,14 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from hearth.ingest.connectors.base import AuthExpiredError, Delivery, DeliveryOutcome
+from hearth.ingest.connectors.base import (
+    AuthExpiredError,
+    ConnectorError,
+    Delivery,
+    DeliveryOutcome,
+    PermanentNetworkError,
+    TransientNetworkError,
+)
 from hearth.ingest.connectors.email.mime import ParsedMail
 from hearth.ingest.connectors.email.settings import EmailSettings, Security
 
@@ -48,7 +54,7 @@ class ReplyContext:
 
 def reply_message_id(idempotency_key: str, domain: str) -> str:
     """A Message-ID (without brackets) that is the same every time the same delivery is tried."""
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
     return f"hearth.{digest}@{domain}"
 
 
@@ -68,7 +74,7 @@ def build_reply(
 
 
 def reply_subject(subject: str) -> str:
-    subject = subject.strip()
+    subject = subject.strip()[:300]
     return subject if _REPLY_PREFIX.match(subject) else f"Re: {subject}".rstrip()
 
 
@@ -82,8 +88,10 @@ def thread_references(parent: ReplyContext) -> list[str]:
 
 def send(msg: EmailMessage, settings: EmailSettings) -> Delivery:
     """Hand the message to the SMTP server; the outcome says whether it surely left."""
-    message_id = str(msg["Message-ID"]).strip("<>")
+    message_id = str(msg["Message-ID"]).strip().strip("<>")
     recipients = [str(msg["To"])]
+    if not all(address.isascii() for address in recipients):
+        return _failed("the recipient's address is not ASCII (SMTPUTF8 is not supported yet)")
     try:
         client = _connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
@@ -91,7 +99,7 @@ def send(msg: EmailMessage, settings: EmailSettings) -> Delivery:
     try:
         _prepare(client, settings, recipients)
         return _hand_over(client, msg, message_id)
-    except smtplib.SMTPAuthenticationError as exc:
+    except (smtplib.SMTPAuthenticationError, UnicodeEncodeError) as exc:
         raise AuthExpiredError(f"SMTP server {settings.smtp_host} refused the login") from exc
     except (OSError, smtplib.SMTPException) as exc:
         return _failed(f"SMTP server {settings.smtp_host} refused the message: {exc}")
@@ -116,16 +124,45 @@ def _prepare(client: smtplib.SMTP, settings: EmailSettings, recipients: list[str
 def _hand_over(client: smtplib.SMTP, msg: EmailMessage, message_id: str) -> Delivery:
     # From here on the server may have queued the mail even if we never hear back.
     try:
-        client.data(msg.as_bytes(policy=email_policy.SMTP))
+        code, said = client.data(msg.as_bytes(policy=email_policy.SMTP))
     except smtplib.SMTPDataError as exc:
         return _failed(f"SMTP server refused the message ({exc.smtp_code}): {_said(exc)}")
-    except (TimeoutError, socket.timeout, smtplib.SMTPServerDisconnected, OSError) as exc:
+    except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
         return Delivery(
             outcome=DeliveryOutcome.UNKNOWN,
             external_id=message_id,
             error=f"no answer after sending the message ({type(exc).__name__})",
         )
+    if code != 250:
+        # smtplib returns, rather than raises, the verdict given after the message body.
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        return _failed(f"SMTP server refused the message ({code}): {text}")
     return Delivery(outcome=DeliveryOutcome.SENT, external_id=message_id)
+
+
+def check_login(settings: EmailSettings) -> None:
+    """Log in to the SMTP server and leave, sending nothing; raise a typed error on failure."""
+    try:
+        client = _connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _unreachable(settings, exc) from exc
+    try:
+        client.ehlo_or_helo_if_needed()
+        user, password = settings.smtp_login()
+        if user:
+            client.login(user, password)
+    except (smtplib.SMTPAuthenticationError, UnicodeEncodeError) as exc:
+        raise AuthExpiredError(f"SMTP server {settings.smtp_host} refused the login") from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _unreachable(settings, exc) from exc
+    finally:
+        _quit(client)
+
+
+def _unreachable(settings: EmailSettings, exc: Exception) -> ConnectorError:
+    if isinstance(exc, ssl.SSLError):
+        return PermanentNetworkError(f"SMTP server {settings.smtp_host}: TLS failed ({exc})")
+    return TransientNetworkError(f"SMTP server {settings.smtp_host} unreachable: {exc}")
 
 
 def _connect(settings: EmailSettings) -> smtplib.SMTP:

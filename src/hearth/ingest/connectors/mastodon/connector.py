@@ -45,6 +45,7 @@ from hearth.kit.errors import ValidationFailedError
 SEARCH_LIMIT = 40  # /api/v2/search maximum
 TIMELINE_LIMIT = 40  # timelines: default 20, maximum 40
 NOTIFICATION_LIMIT = 80  # /api/v1/notifications maximum
+PRIVATE_AUDIENCES = frozenset({"direct", "private", "unlisted"})
 
 
 def validate_base_url(value: str) -> str:
@@ -116,7 +117,14 @@ class MastodonConnector(Connector):
         return result
 
     def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
-        return self._post_status(text, idempotency_key, parent_external_id)
+        # A public answer to a direct or followers-only message would publish a private
+        # conversation: the reply keeps the parent's audience. Reading it sends nothing, so its
+        # failures are raised (safe to retry).
+        parent = self._call("GET", f"/api/v1/statuses/{_path_id(parent_external_id)}").json()
+        visibility = parent.get("visibility")
+        if visibility not in PRIVATE_AUDIENCES:
+            visibility = None
+        return self._post_status(text, idempotency_key, parent_external_id, visibility)
 
     def publish(self, text: str, *, idempotency_key: str) -> Delivery:
         return self._post_status(text, idempotency_key, None)
@@ -200,11 +208,15 @@ class MastodonConnector(Connector):
 
     # --- delivering -------------------------------------------------------------------------
 
-    def _post_status(self, text: str, key: str, parent: str | None) -> Delivery:
+    def _post_status(
+        self, text: str, key: str, parent: str | None, visibility: str | None = None
+    ) -> Delivery:
         self._attempts[key] = (parent, text)
         body: dict[str, Any] = {"status": text}
         if parent:
             body["in_reply_to_id"] = parent
+        if visibility:
+            body["visibility"] = visibility
 
         def post() -> Delivery:
             # Mastodon keeps Idempotency-Key for an hour: a resent request returns the same post.

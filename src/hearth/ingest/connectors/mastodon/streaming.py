@@ -25,20 +25,22 @@ MAX_EVENT_CHARS = 1_000_000  # one event larger than this is refused, the stream
 class StreamEvent:
     event: str
     data: str
+    oversized: bool = False  # data was dropped: larger than MAX_EVENT_CHARS
 
 
 def parse_sse(lines: Iterable[str]) -> Iterator[StreamEvent]:
     """Server-sent events from text lines: ``event:``/``data:`` fields, blank line dispatches.
 
     Comment lines (``:thump`` heartbeats) are skipped; multi-line ``data`` is joined with
-    newlines, as the SSE specification says; an event without a name is a ``message``.
+    newlines, as the SSE specification says; an event without a name is a ``message``. An
+    event whose data exceeds ``MAX_EVENT_CHARS`` is yielded empty with ``oversized`` set.
     """
-    event, data, size = "", [], 0
+    event, data, size = "", list[str](), 0
     for raw in lines:
         line = raw.rstrip("\r\n")
         if not line:
-            if data:
-                yield StreamEvent(event or "message", "\n".join(data))
+            if size:
+                yield _dispatch(event, data, size)
             event, data, size = "", [], 0
             continue
         if line.startswith(":"):
@@ -48,13 +50,17 @@ def parse_sse(lines: Iterable[str]) -> Iterator[StreamEvent]:
         if name == "event":
             event = value
         elif name == "data":
-            size += len(value)
-            if size > MAX_EVENT_CHARS:
-                data = [json.dumps({"refused": "event too large"})]
-            else:
+            size += len(value) + 1
+            if size <= MAX_EVENT_CHARS:
                 data.append(value)
-    if data:  # a stream that ends without a final blank line still delivers its last event
-        yield StreamEvent(event or "message", "\n".join(data))
+    if size:  # a stream that ends without a final blank line still delivers its last event
+        yield _dispatch(event, data, size)
+
+
+def _dispatch(event: str, data: list[str], size: int) -> StreamEvent:
+    if size > MAX_EVENT_CHARS:
+        return StreamEvent(event or "message", "", oversized=True)
+    return StreamEvent(event or "message", "\n".join(data))
 
 
 def iter_stream(
@@ -69,6 +75,9 @@ def iter_stream(
     wanted = [term.casefold() for term in terms if term]
     for event in parse_sse(lines):
         if event.event not in ("update", "notification"):
+            continue
+        if event.oversized:
+            yield Rejected(f"{event.event} event larger than {MAX_EVENT_CHARS} characters", "")
             continue
         try:
             mention = _event_to_mention(event)

@@ -42,7 +42,7 @@ from hearth.ingest.schemas import AuthorIn, MentionIn
 __all__ = ["FeedParseError", "RssConnector", "RssSettings", "hearth_connectors", "parse_feed"]
 
 MAX_FEED_BYTES = 5_000_000
-SEEN_PER_FEED = 300  # more than any feed keeps in its window, so a re-sent entry is recognised
+SEEN_PER_FEED = 300  # entries; more than any feed keeps in its window, so re-sent ones are known
 BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 ACCEPT = (
@@ -90,11 +90,16 @@ class FeedState:
     def load(cls, raw: Any) -> FeedState:
         if not isinstance(raw, dict):
             return cls()
-        known = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
-        try:
-            return cls(**known)
-        except TypeError:
-            return cls()
+        seen = raw.get("seen")
+        failures = raw.get("failures")
+        return cls(
+            etag=_str_or_none(raw.get("etag")),
+            last_modified=_str_or_none(raw.get("last_modified")),
+            seen=[s for s in seen if isinstance(s, str)] if isinstance(seen, list) else [],
+            failures=failures if isinstance(failures, int) else 0,
+            last_error=_str_or_none(raw.get("last_error")),
+            not_before=_str_or_none(raw.get("not_before")),
+        )
 
     def waiting(self, now: datetime) -> bool:
         if not self.not_before:
@@ -116,6 +121,10 @@ class FeedState:
 def _backoff(exc: ConnectorError, failures: int) -> timedelta:
     if isinstance(exc, RateLimitedError):
         return timedelta(seconds=exc.retry_after)
+    # A 503 may say when to come back, too (http.py's ServerFailedError carries it).
+    asked = getattr(exc, "retry_after", None) or exc.context.get("retry_after")
+    if isinstance(asked, int | float) and asked > 0:
+        return min(timedelta(seconds=asked), MAX_BACKOFF)
     return min(BASE_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
 
 
@@ -140,7 +149,8 @@ class RssConnector(Connector):
         problems, entries = [], 0
         for url in self.settings.feeds:
             try:
-                entries += len(self._download(url, FeedState()).entries)
+                feed = self._download(url, FeedState())
+                entries += len(feed.entries) if feed else 0
             except ConnectorError as exc:
                 problems.append(exc.message)
         if problems:
@@ -205,17 +215,17 @@ class RssConnector(Connector):
         seen = set(state.seen)
         fresh: list[MentionIn] = []
         for entry in feed.entries:
-            keys = {entry.entry_id, entry.link} - {None}
+            keys = {entry.entry_id, *([entry.link] if entry.link else [])}
             if keys & seen or keys & run.taken:
                 continue
             run.taken |= keys
-            state.seen.append(entry.entry_id)
+            state.seen.extend(sorted(keys))
             if run.too_old(entry):
                 continue
             mention = self._mention(url, feed, entry, run)
             if mention is not None:
                 fresh.append(mention)
-        state.seen = state.seen[-SEEN_PER_FEED:]
+        state.seen = state.seen[-2 * SEEN_PER_FEED :]  # an id and a link per entry
         return fresh
 
     def _mention(self, url: str, feed: Feed, entry: FeedEntry, run: _Run) -> MentionIn | None:
@@ -282,6 +292,10 @@ def _load_states(cursor: dict[str, Any]) -> dict[str, FeedState]:
     if not isinstance(feeds, dict):
         return {}
     return {str(url): FeedState.load(raw) for url, raw in feeds.items()}
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _unique(urls: Any) -> list[str]:

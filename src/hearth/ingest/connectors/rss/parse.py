@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from hearth.ingest.connectors.base import PermanentNetworkError
 from hearth.ingest.connectors.http import html_to_text
@@ -75,6 +75,8 @@ def _parse_xml(body: bytes, feed_url: str) -> Element:
         raise FeedParseError(f"{feed_url}: refused unsafe XML ({type(exc).__name__})") from exc
     except ParseError as exc:
         raise FeedParseError(f"{feed_url}: not well-formed XML ({exc})") from exc
+    except (LookupError, ValueError) as exc:  # e.g. <?xml encoding="OTF-8"?>
+        raise FeedParseError(f"{feed_url}: unreadable XML ({exc})") from exc
 
 
 # --- RSS 2.0 and 0.9x -------------------------------------------------------------------------

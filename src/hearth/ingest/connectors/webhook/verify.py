@@ -226,7 +226,7 @@ def _envelope(body: bytes) -> WebhookEnvelope:
     try:
         return WebhookEnvelope.model_validate(data)
     except ValidationError as exc:
-        raise WebhookPayloadError(f"body must be {{\"items\": [...]}}: {_explain(exc)}") from exc
+        raise WebhookPayloadError(f'body must be {{"items": [...]}}: {_explain(exc)}') from exc
 
 
 def _explain(exc: ValidationError) -> str:
