@@ -29,6 +29,12 @@ app.add_typer(user_app, name="user")
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(audit_app, name="audit")
 
+from hearth.ingest.connectors.fileimport.cli import import_app  # noqa: E402
+from hearth.ingest.connectors.webhook.cli import webhook_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
+app.add_typer(webhook_app, name="webhook")
+
 
 def _runtime() -> Runtime:
     settings = Settings()
@@ -67,14 +73,24 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
 
 @app.command()
 def worker() -> None:
-    """Run background jobs until stopped (SIGTERM finishes the job in hand first)."""
+    """Run background jobs and, with the NATS stream, the mention consumer, until stopped.
+
+    SIGTERM finishes the job and the batch in hand first.
+    """
+    from hearth.ingest.pipeline import IngestRuntime
     from hearth.worker import Worker
 
     runtime = _runtime()
     runtime.upgrade()
-    w = Worker(runtime)
+    ingest = IngestRuntime(runtime.settings, runtime.sessionmaker)
+    if not ingest.runs_consumer_in_process:
+        ingest.start_consumer()
+    w = Worker(runtime.sessionmaker)
     w.install_signal_handlers()
-    w.run()
+    try:
+        w.run()
+    finally:
+        ingest.shutdown()
 
 
 demo_app = typer.Typer(
