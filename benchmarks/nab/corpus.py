@@ -71,8 +71,13 @@ def load_published(data_dir: Path = DATA_DIR) -> list[PublishedRow]:
     with (data_dir / "published_per_file_scores.csv").open(newline="") as handle:
         return [
             PublishedRow(
-                r["Detector"], r["Profile"], r["File"], float(r["Threshold"]),
-                float(r["Score"]), int(r["TP"]), int(r["FP"]),
+                r["Detector"],
+                r["Profile"],
+                r["File"],
+                float(r["Threshold"]),
+                float(r["Score"]),
+                int(r["TP"]),
+                int(r["FP"]),
             )
             for r in csv.DictReader(handle)
         ]

@@ -83,7 +83,9 @@ def row_weights(labelled: LabelledFile, profile: Profile) -> tuple[np.ndarray, n
         _fill_outside(weight, index, cursor, first, previous_end, previous_width, profile)
         width = float(last - first + 1)
         inside = index[first : last + 1]
-        weight[first : last + 1] = scaled_sigmoid(-(last - inside + 1) / width) * profile.tp / max_tp
+        weight[first : last + 1] = (
+            scaled_sigmoid(-(last - inside + 1) / width) * profile.tp / max_tp
+        )
         window_of[first : last + 1] = w
         previous_end, previous_width, cursor = last, width, last + 1
     _fill_outside(weight, index, cursor, n, previous_end, previous_width, profile)
@@ -109,9 +111,7 @@ class Sweep:
     scores: np.ndarray
 
 
-def sweep(
-    scores_per_file: list[np.ndarray], files: list[LabelledFile], profile: Profile
-) -> Sweep:
+def sweep(scores_per_file: list[np.ndarray], files: list[LabelledFile], profile: Profile) -> Sweep:
     """Raw corpus score at every threshold where it can change (NAB's threshold sweep)."""
     anomaly, weight, window = _pool(scores_per_file, files, profile)
     n_windows = int(window.max()) + 1 if window.size else 0

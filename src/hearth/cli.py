@@ -32,6 +32,9 @@ app.add_typer(audit_app, name="audit")
 from hearth.ingest.connectors.fileimport.cli import import_app  # noqa: E402
 from hearth.ingest.connectors.webhook.cli import webhook_app  # noqa: E402
 
+from hearth.crisis.cli import app as crisis_app  # noqa: E402
+
+app.add_typer(crisis_app, name="crisis", help="The crisis radar's detector, on any series.")
 app.add_typer(import_app, name="import")
 app.add_typer(webhook_app, name="webhook")
 

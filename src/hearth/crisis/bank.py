@@ -9,14 +9,20 @@ concurrent topics cheap. The model, per series:
 * the baseline is a level plus an hour-of-day and an hour-of-week profile (Holt-Winters in
   error-correction form, with rates expressed in time so any bucket size works); a second,
   fast level follows the last hour or so;
-* a value is surprising only when it is far from *both* the seasonal baseline and the recent
-  level, so an unlearnt daily rise or slow growth (close to the recent level) and a known daily
-  peak (close to the seasonal baseline) stay quiet, while a surge is far from both;
-* learning uses residuals clipped at a few scales, so a spike barely moves the baseline while a
-  lasting change is absorbed within hours;
-* the surprise is turned into an anomaly score in [0, 1] relative to the series' own history of
-  surprises (how unusual is this unusualness), which makes one threshold fit noisy and quiet
-  series alike.
+* the surprise is the distance to the baseline in units of the typical deviation, itself
+  learnt per hour of the day (nights are noisier on a log scale);
+* while a series is young (two days), the profiles cannot tell a daily rise from a surge, so a
+  value must also be far from the recent level to surprise;
+* learning uses residuals clipped at a few deviations, so a spike barely moves the baseline
+  while a lasting change is absorbed within hours; a long gap resets only the recent level;
+* a level the series often visits is less news than a new height: a decaying histogram of
+  log-values (a week's memory) gives the share of recent time spent at or beyond the current
+  level, and the surprise is scaled down (to 30 % at most) for usual levels. A brand whose
+  mentions jump to the same plateau every other day learns that plateau;
+* the anomaly score compares that surprise with the largest one of the last day or so (a
+  decaying record, never below `record_floor`): ``r / (1 + r)`` with r = surprise / record.
+  Onsets score high, the rest of an episode and a series' usual spikes do not, and one threshold
+  fits noisy and quiet series alike (0.5 = as surprising as the recent record).
 """
 
 from __future__ import annotations
@@ -36,22 +42,23 @@ _EPOCH_TO_MONDAY = 3 * DAY
 class DetectorConfig:
     """Default settings, the same for every series (no per-series tuning)."""
 
-    level_hours: float = 6.0  # memory of the slow level
+    level_hours: float = 12.0  # memory of the slow level
     recent_hours: float = 1.0  # memory of the fast, "recent" level
     day_profile_days: float = 3.0  # memory of each hour-of-day slot, in days
     week_profile_weeks: float = 2.0  # memory of each hour-of-week slot, in weeks
     scale_hours: float = 24.0  # memory of the typical deviation
-    history_days: float = 7.0  # memory of the distribution of surprises
     clip: float = 3.0  # learning ignores the part of a residual beyond this many scales
     warmup_buckets: int = 12  # no score before this many values
     min_scale: float = 0.05  # on the log scale: about 5 %
     max_gap_buckets: float = 12.0  # a longer gap forgets the recent level
-    views: str = "auto"
-    young_days: float = 2.0
+    young_days: float = 2.0  # until then the recent level can veto a surprise
     record_hours: float = 24.0  # half-life of the memory of the largest recent surprise
     record_floor: float = 4.0  # a surprise below this many scales never counts as a record
     down_weight: float = 1.0  # how much a fall counts next to a rise of the same size
-    seasonal_noise: bool = True
+    familiarity_days: float = 7.0  # memory of which levels the series has visited
+    familiarity_decades: float = 4.0  # a level reached at most 10^-x of the time is new
+    familiarity_base: float = 0.3  # the share of its surprise a fully familiar level keeps
+    seasonal_noise: bool = True  # learn the typical deviation per hour of the day too
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -63,8 +70,21 @@ class DetectorConfig:
 
 
 _STATE_FIELDS = (
-    "seen", "last_time", "step", "level", "recent", "day", "week",
-    "error_seasonal", "error_flat", "scale", "recent_scale", "record", "slot_scale", "slot_visits",
+    "seen",
+    "last_time",
+    "step",
+    "level",
+    "recent",
+    "day",
+    "week",
+    "error_seasonal",
+    "error_flat",
+    "scale",
+    "recent_scale",
+    "record",
+    "slot_scale",
+    "slot_visits",
+    "levels",
 )
 
 
@@ -98,6 +118,7 @@ class DetectorBank:
         self.record = np.zeros(n)
         self.slot_scale = np.zeros((n, 24))
         self.slot_visits = np.zeros((n, 24))
+        self.levels = np.zeros((n, _LEVEL_BINS))
         self._rows = np.arange(n)
 
     # -- state -----------------------------------------------------------------------------
@@ -131,13 +152,15 @@ class DetectorBank:
         expected = self.level + weight * seasonal
         scale = self._effective_scale(hour_of_day)
         surprise = self._surprise(y, expected, scale)
-        score = self._score(surprise, active & ~first, dt)
+        novelty = self._novelty(y, surprise, active, dt)
+        score = self._score(surprise * novelty, active & ~first, dt)
+        ready = active & (self.seen >= self.config.warmup_buckets)
         learn = active & ~first
         self._learn(learn, y, expected, seasonal, hour_of_day, hour_of_week, dt)
         self.seen = self.seen + active
         return Step(
             anomaly_score=score,
-            surprise=np.where(active, surprise, 0.0),
+            surprise=np.where(ready, surprise, 0.0),
             observed=np.where(active, values, np.nan),
             expected=np.where(active, _from_log(expected), np.nan),
         )
@@ -174,19 +197,36 @@ class DetectorBank:
         floor = self.config.min_scale
         z_seasonal = (y - expected) / np.maximum(scale, floor)
         z_recent = (y - self.recent) / np.maximum(self.recent_scale, floor)
-        if self.config.views == "seasonal":
-            return z_seasonal
-        if self.config.views == "recent":
-            return z_recent
         agree = np.sign(z_seasonal) == np.sign(z_recent)
         smaller = np.where(np.abs(z_seasonal) < np.abs(z_recent), z_seasonal, z_recent)
         cautious = np.where(agree, smaller, 0.0)
-        if self.config.views == "both":
-            return cautious
         # Until the profiles have seen a couple of days they cannot tell a daily rise from a
         # surge, so the recent level has a veto; afterwards the seasonal baseline decides.
         history = self.seen * np.nan_to_num(self.step, nan=300.0)
         return np.where(history < self.config.young_days * DAY, cautious, z_seasonal)
+
+    def _novelty(self, y, surprise, active, dt) -> np.ndarray:
+        """1 for a level the series has (almost) never reached lately, less for a usual one.
+
+        The share of recent time spent at or beyond this level (above it for a rise, below it
+        for a fall) comes from a decaying histogram of log-values. A brand whose mentions
+        jump to the same plateau every few days learns that plateau; a new height stays new.
+        """
+        cfg = self.config
+        bins = np.clip(np.searchsorted(_LEVEL_EDGES, y), 0, _LEVEL_BINS - 1)
+        rows = self._rows
+        total = self.levels.sum(axis=1)
+        above = np.cumsum(self.levels[:, ::-1], axis=1)[:, ::-1][rows, bins]
+        below = np.cumsum(self.levels, axis=1)[rows, bins]
+        share = np.where(surprise >= 0, above, below) / np.maximum(total, 1e-12)
+        share = np.where(total > 0, share, 0.0)
+        familiar = np.clip(-np.log10(share + 1e-12) / cfg.familiarity_decades, 0.0, 1.0)
+        novelty = cfg.familiarity_base + (1 - cfg.familiarity_base) * familiar
+        elapsed = np.nan_to_num(dt, nan=0.0)
+        keep = 0.5 ** (elapsed / (cfg.familiarity_days * DAY))
+        self.levels *= np.where(active, keep, 1.0)[:, None]
+        self.levels[rows, bins] += active
+        return novelty
 
     def _score(self, surprise: np.ndarray, active: np.ndarray, dt: np.ndarray) -> np.ndarray:
         """How far the surprise beats the largest one of the last day or so, squashed to [0, 1)."""
@@ -248,13 +288,20 @@ class DetectorBank:
         floor = cfg.min_scale
         residual = y - self.recent
         bound = cfg.clip * np.maximum(self.recent_scale, floor)
-        clipped = np.where(self.seen < cfg.warmup_buckets, residual, np.clip(residual, -bound, bound))
+        clipped = np.where(
+            self.seen < cfg.warmup_buckets, residual, np.clip(residual, -bound, bound)
+        )
         a = self._rate(cfg.recent_hours * HOUR, mask)
         a_scale = self._rate(cfg.scale_hours * HOUR, mask)
         self.recent_scale = self.recent_scale + a_scale * (
             np.minimum(np.abs(residual), bound * 2) - self.recent_scale
         )
         self.recent = np.where(gap & mask, y, self.recent + a * clipped)
+
+
+# Log-value bins of a quarter (×1.28) from about -5e8 to 5e8; the ends catch the rest.
+_LEVEL_EDGES = np.arange(-20.0, 20.0, 0.25)
+_LEVEL_BINS = _LEVEL_EDGES.size + 1
 
 
 def _slots(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
