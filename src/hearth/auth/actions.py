@@ -18,7 +18,13 @@ from hearth.authz.access import access_with
 from hearth.authz.actor import Actor
 from hearth.authz.roles import Permission, Role
 from hearth.kit.crypto import random_token, token_hash
-from hearth.kit.errors import ConflictError, ForbiddenError, HearthError, ValidationFailedError
+from hearth.kit.errors import (
+    ConflictError,
+    ForbiddenError,
+    HearthError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from hearth.kit.time import utcnow
 from hearth.models import LoginAttempt, Membership, User, UserSession
 
@@ -225,34 +231,29 @@ def do_change_password(
     )
 
 
+def _memberships_of(session: Session, user_id: str | None) -> dict[str, str]:
+    rows = session.execute(
+        select(Membership.workspace_id, Membership.role).where(Membership.user_id == user_id)
+    ).all()
+    return {workspace_id: role for workspace_id, role in rows}
+
+
 def check_reset_password(session: Session, actor: Actor, workspace_id: str, user_id: str) -> User:
     """An admin may reset a teammate's password only if they administer *every* workspace the
     teammate belongs to: otherwise an admin of one brand could take over an owner of another."""
     grant = access_with(session, actor, workspace_id, Permission.TEAM_RESET_PASSWORD)
-    roles = session.execute(
-        select(Membership.workspace_id, Membership.role).where(Membership.user_id == user_id)
-    ).all()
-    if workspace_id not in {ws for ws, _ in roles}:
-        from hearth.authz.access import WorkspaceNotFoundError
-
-        raise WorkspaceNotFoundError("user not found")
+    theirs = _memberships_of(session, user_id)
     target = session.get(User, user_id)
-    assert target is not None
+    if workspace_id not in theirs or target is None:
+        raise NotFoundError("user not found")
     if actor.is_operator or actor.is_system:
         return target
-    admin_of = {
-        ws
-        for ws, role in session.execute(
-            select(Membership.workspace_id, Membership.role).where(
-                Membership.user_id == actor.user_id
-            )
-        ).all()
-        if role in (Role.ADMIN, Role.OWNER)
-    }
+    mine = _memberships_of(session, actor.user_id)
+    administered = {ws for ws, role in mine.items() if role in (Role.ADMIN, Role.OWNER)}
     if (
         target.is_operator
-        or any(ws not in admin_of for ws, _ in roles)
-        or (grant.role is Role.ADMIN and any(r == Role.OWNER for _, r in roles))
+        or not set(theirs) <= administered
+        or (grant.role is Role.ADMIN and Role.OWNER in theirs.values())
     ):
         raise ForbiddenError("this teammate belongs to workspaces you do not administer")
     return target
