@@ -6,13 +6,18 @@ import csv
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import os
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.nab.scorer import LabelledFile
 
-DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nab"
+DATA_DIR = (
+    Path(os.environ["HEARTH_TRAINING_DATA"]) / "nab"
+    if os.environ.get("HEARTH_TRAINING_DATA")
+    else Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nab"
+)
 TWEETS = "realTweets"
 
 
