@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-import os
 from pathlib import Path
 
 import numpy as np
