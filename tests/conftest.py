@@ -126,3 +126,11 @@ def client_for(app):
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _job_handlers() -> None:
+    """Job handlers are registered by importing the task modules, as the worker does."""
+    from hearth import tasks
+
+    tasks.load()

@@ -19,7 +19,7 @@ from hearth.config import Settings
 from hearth.kit.db import make_engine, make_sessionmaker
 from hearth.kit.errors import HearthError
 from hearth.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from hearth.web import i18n
+from hearth.web import i18n, labels
 from hearth.web.context import LoginRequiredError, render
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -44,6 +44,7 @@ def _templates() -> Jinja2Templates:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["localtime"] = i18n.localtime
     env.filters["number"] = i18n.number
+    env.filters["label"] = labels.label
     return templates
 
 
@@ -128,9 +129,10 @@ def _include_routers(app: FastAPI) -> None:
 def extra_routers() -> list:
     """Routers of domain areas (listening, inbox, crisis…): they take precedence over the
     generic area page."""
-    from hearth.web.routes import listening
+    from hearth.web.routes import channels, crisis, hooks, inbox, inbox_admin, listening
 
-    return [listening.router]
+    return [listening.router, inbox_admin.router, inbox.router, channels.router, hooks.router,
+            crisis.router]
 
 
 @asynccontextmanager
@@ -158,8 +160,10 @@ def _start_worker(app: FastAPI):  # type: ignore[no-untyped-def]
     """The embedded default runs jobs in the web process: one command, one process."""
     import threading
 
+    from hearth import tasks
     from hearth.worker import Worker
 
+    tasks.start(app.state.sessionmaker, app.state.settings)
     worker = Worker(app.state.sessionmaker)
     threading.Thread(target=worker.run, name="hearth-jobs", daemon=True).start()
     return worker

@@ -29,10 +29,14 @@ app.add_typer(user_app, name="user")
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(audit_app, name="audit")
 
+from hearth.crisis.cli import app as crisis_app  # noqa: E402
+from hearth.enrich.cli import enrich_command, models_app  # noqa: E402
+
+app.command("enrich", help="Enrich JSON lines {id, text}: language, sentiment, toxicity, "
+            "personal data, intent, keywords.")(enrich_command)
+app.add_typer(models_app, name="models", help="Train, evaluate and use the enrichment models.")
 from hearth.ingest.connectors.fileimport.cli import import_app  # noqa: E402
 from hearth.ingest.connectors.webhook.cli import webhook_app  # noqa: E402
-
-from hearth.crisis.cli import app as crisis_app  # noqa: E402
 
 app.add_typer(crisis_app, name="crisis", help="The crisis radar's detector, on any series.")
 app.add_typer(import_app, name="import")
@@ -88,6 +92,9 @@ def worker() -> None:
     ingest = IngestRuntime(runtime.settings, runtime.sessionmaker)
     if not ingest.runs_consumer_in_process:
         ingest.start_consumer()
+    from hearth import tasks
+
+    tasks.start(runtime.sessionmaker, runtime.settings)
     w = Worker(runtime.sessionmaker)
     w.install_signal_handlers()
     try:

@@ -67,7 +67,8 @@ class Settings(BaseSettings):
         True, description="With the embedded stream, `hearth serve` stores incoming mentions itself"
     )
     worker_in_process: bool = Field(
-        True, description="`hearth serve` also runs background jobs (set false with `hearth worker`)"
+        True,
+        description="`hearth serve` also runs background jobs (set false with `hearth worker`)",
     )
     demo: bool = Field(False, description="Run the simulated demo world inside `hearth serve`")
     demo_seed: int = Field(7, description="Seed of the demo world: the same seed, the same world")

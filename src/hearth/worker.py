@@ -21,6 +21,9 @@ log = logging.getLogger("hearth.worker")
 
 class Worker:
     def __init__(self, factory: sessionmaker[Session], *, idle_seconds: float = 1.0) -> None:
+        from hearth import tasks
+
+        tasks.load()
         self.factory = factory
         self.idle_seconds = idle_seconds
         self.stopping = threading.Event()

@@ -31,6 +31,7 @@ class Permission(enum.StrEnum):
     MENTIONS_EXPORT = "mentions.export"
     INBOX_REPLY = "inbox.reply"
     INBOX_ASSIGN = "inbox.assign"
+    INBOX_RULES = "inbox.rules"
     MODERATION_ACT = "moderation.act"
     MODERATION_RULES = "moderation.rules"
     PUBLISH_DRAFT = "publish.draft"
@@ -55,6 +56,7 @@ _MANAGER = (
     | _ANALYST
     | {
         P.CHANNELS_MANAGE,
+        P.INBOX_RULES,
         P.MODERATION_RULES,
         P.PUBLISH_SCHEDULE,
         P.PUBLISH_APPROVE,

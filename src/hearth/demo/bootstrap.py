@@ -57,6 +57,13 @@ def _ensure_workspace(session: Session, owner: User, slug: str, name: str, tz: s
     if workspace is None:
         workspace = do_create_workspace(session, name=name, slug=slug, owner=owner, actor=actor,
                                         timezone=tz, default_language=lang)
+        # The demo's networks are simulated: replies are "delivered" without a real account.
+        workspace.settings = {**(workspace.settings or {}), "demo": True, "csat": True,
+                              # The backfilled history was "answered" before the demo began.
+                              "inbox_max_age_hours": 2}
+    from hearth.demo.inbox_seed import seed_inbox
+
+    seed_inbox(session, workspace, slug)
     return workspace
 
 

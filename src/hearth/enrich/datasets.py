@@ -13,8 +13,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-LANG_CODES = {"arabic": "ar", "english": "en", "french": "fr", "german": "de", "hindi": "hi",
-              "italian": "it", "portuguese": "pt", "spanish": "es"}
+LANG_CODES = {
+    "arabic": "ar",
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "hindi": "hi",
+    "italian": "it",
+    "portuguese": "pt",
+    "spanish": "es",
+}
 SUPPORTED_LANGS = ("ar", "de", "en", "es", "fr", "hi", "it", "nl", "pt")
 SEED = 20251125
 
@@ -44,16 +52,26 @@ def unescape(text: str) -> str:
     if "\\u" not in text:
         return text
     try:
-        return re.sub(r"(\\u[0-9a-fA-F]{4})+",
-                      lambda m: m.group(0).encode("ascii").decode("unicode-escape")
-                      .encode("utf-16", "surrogatepass").decode("utf-16"), text)
+        return re.sub(
+            r"(\\u[0-9a-fA-F]{4})+",
+            lambda m: (
+                m.group(0)
+                .encode("ascii")
+                .decode("unicode-escape")
+                .encode("utf-16", "surrogatepass")
+                .decode("utf-16")
+            ),
+            text,
+        )
     except (UnicodeDecodeError, UnicodeEncodeError):
         return text
 
 
 def xlmt(data: Path, split: str) -> list[Example]:
-    return [Example(unescape(r["text"]), r["label"], LANG_CODES[r["lang"]])
-            for r in _rows(data / "xlmt_sentiment" / f"{split}.csv")]
+    return [
+        Example(unescape(r["text"]), r["label"], LANG_CODES[r["lang"]])
+        for r in _rows(data / "xlmt_sentiment" / f"{split}.csv")
+    ]
 
 
 def tweeteval(data: Path, task: str, split: str) -> list[Example]:
@@ -62,8 +80,10 @@ def tweeteval(data: Path, task: str, split: str) -> list[Example]:
 
 
 def mlma(data: Path, split: str) -> list[Example]:
-    return [Example(unescape(r["text"]), r["label"], r["lang"])
-            for r in _rows(data / "mlma_hate_speech" / f"{split}.csv")]
+    return [
+        Example(unescape(r["text"]), r["label"], r["lang"])
+        for r in _rows(data / "mlma_hate_speech" / f"{split}.csv")
+    ]
 
 
 def mlma_rows(data: Path, split: str) -> list[dict[str, str]]:
@@ -71,8 +91,10 @@ def mlma_rows(data: Path, split: str) -> list[dict[str, str]]:
 
 
 def davidson(data: Path, split: str) -> list[Example]:
-    return [Example(r["text"], r["label"], "en")
-            for r in _rows(data / "davidson_hate_offensive" / f"{split}.csv")]
+    return [
+        Example(r["text"], r["label"], "en")
+        for r in _rows(data / "davidson_hate_offensive" / f"{split}.csv")
+    ]
 
 
 def banking77(data: Path) -> list[Example]:

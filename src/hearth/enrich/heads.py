@@ -50,7 +50,7 @@ class HeadSet:
     def probabilities(self, raw: np.ndarray, name: str) -> np.ndarray:
         """Probabilities of one head from the raw scores (softmax or sigmoid)."""
         head = self.heads[name]
-        z = raw[:, head.start:head.stop]
+        z = raw[:, head.start : head.stop]
         if head.kind == "sigmoid":
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
         z = z - z.max(axis=1, keepdims=True)
@@ -58,20 +58,27 @@ class HeadSet:
         return e / e.sum(axis=1, keepdims=True)
 
 
-def save_heads(directory: Path, parts: list[tuple[str, tuple[str, ...], str, np.ndarray,
-                                                  np.ndarray]], meta: dict) -> dict:
+def save_heads(
+    directory: Path,
+    parts: list[tuple[str, tuple[str, ...], str, np.ndarray, np.ndarray]],
+    meta: dict,
+) -> dict:
     """Write heads.npz/heads.json from (name, labels, kind, coef (K,D), intercept (K,))."""
     cols, biases, layout, start = [], [], {}, 0
     for name, labels, kind, coef, intercept in parts:
         cols.append(coef.T.astype(np.float16))
         biases.append(intercept.astype(np.float32))
         digest = hashlib.sha256(coef.astype(np.float16).tobytes()).hexdigest()[:8]
-        layout[name] = {"labels": list(labels), "start": start, "stop": start + coef.shape[0],
-                        "kind": kind, "version": f"{meta['version']}+{digest}"}
+        layout[name] = {
+            "labels": list(labels),
+            "start": start,
+            "stop": start + coef.shape[0],
+            "kind": kind,
+            "version": f"{meta['version']}+{digest}",
+        }
         start += coef.shape[0]
     directory.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(directory / HEADS_NPZ, weights=np.hstack(cols),
-                        bias=np.concatenate(biases))
+    np.savez_compressed(directory / HEADS_NPZ, weights=np.hstack(cols), bias=np.concatenate(biases))
     doc = {**meta, "heads": layout}
     (directory / HEADS_JSON).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     load_heads.cache_clear()
@@ -86,9 +93,12 @@ def load_heads(directory: Path = MODELS_DIR) -> HeadSet:
         arrays = np.load(directory / HEADS_NPZ)
     except FileNotFoundError as exc:
         raise ModelMissingError(
-            f"enrichment models not found in {directory}; run `hearth models train`") from exc
-    heads = {name: Head(name, tuple(h["labels"]), h["start"], h["stop"], h["kind"], h["version"])
-             for name, h in doc["heads"].items()}
+            f"enrichment models not found in {directory}; run `hearth models train`"
+        ) from exc
+    heads = {
+        name: Head(name, tuple(h["labels"]), h["start"], h["stop"], h["kind"], h["version"])
+        for name, h in doc["heads"].items()
+    }
     weights = arrays["weights"].astype(np.float32)
     if weights.shape[0] != N_FEATURES:
         raise ModelMissingError(f"{directory} was trained for another feature width; retrain")

@@ -1,6 +1,6 @@
 """Keywords (hashtags and salient terms) and near-duplicate signatures.
 
-The signature is a 64-bit SimHash of word unigrams and bigrams over the normalised text: exact
+The signature is a 64-bit SimHash of word unigrams over the normalised text: exact
 copies and copies that differ only in case, links, handles, punctuation or emoji get the same
 signature; light edits land a few bits away (compare with `signature_distance`).
 """
@@ -17,7 +17,7 @@ from hearth.enrich.lexicon import PROFANITY, STOPWORDS
 
 MAX_KEYWORDS = 8
 MIN_TERM_LENGTH = 4
-NEAR_DUPLICATE_BITS = 6
+NEAR_DUPLICATE_BITS = 8
 _HASHTAG = re.compile(r"(?<![\w#])#(\w{2,60})")
 _STOP = frozenset().union(*STOPWORDS.values())
 _EMPTY_SIGNATURE = "0" * 16
@@ -31,8 +31,15 @@ def keywords(doc: Doc) -> list[str]:
         if tag.lower() not in seen:
             seen.add(tag.lower())
             out.append("#" + tag)
-    terms = [w for w in doc.words if len(w) >= MIN_TERM_LENGTH and w.isalpha()
-             and w not in _STOP and w not in PROFANITY and w not in seen]
+    terms = [
+        w
+        for w in doc.words
+        if len(w) >= MIN_TERM_LENGTH
+        and w.isalpha()
+        and w not in _STOP
+        and w not in PROFANITY
+        and w not in seen
+    ]
     for w in sorted(dict.fromkeys(terms), key=lambda t: (-terms.count(t), -len(t)))[:5]:
         seen.add(w)
         out.append(w)
@@ -42,7 +49,7 @@ def keywords(doc: Doc) -> list[str]:
 def _shingles(doc: Doc) -> list[str]:
     words = [w.lstrip("#") for w in doc.words if w[0].isalnum() or w[0] == "#"]
     words = [w for w in words if w not in ("_url", "_usr")]
-    return words + [a + " " + b for a, b in zip(words, words[1:])]
+    return words
 
 
 def signatures(docs: list[Doc]) -> list[str]:
@@ -64,7 +71,7 @@ def signatures(docs: list[Doc]) -> list[str]:
         if counts[i] == 0:
             out.append(_EMPTY_SIGNATURE)
             continue
-        total = signed[offsets[i]:offsets[i + 1]].sum(axis=0) > 0
+        total = signed[offsets[i] : offsets[i + 1]].sum(axis=0) > 0
         out.append(np.packbits(total).tobytes().hex())
     return out
 

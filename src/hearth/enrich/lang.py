@@ -10,6 +10,8 @@ import re
 
 import numpy as np
 
+from hearth.enrich.lexicon import STOPWORDS
+
 UNKNOWN = "unknown"
 MIN_LETTERS = 3
 CONFIDENT = 0.55  # below this the model's best guess is not trusted on its own
@@ -46,8 +48,23 @@ def script_language(norm: str) -> str | None:
     return best if best_count * 2 >= letters else None
 
 
-def decide(norms: list[str], probs: np.ndarray, labels: tuple[str, ...],
-           hints: list[str | None]) -> list[str]:
+# XLM-T's "Hindi" tweets are romanised Hinglish (often with English in them), so the head
+# also calls short English or junk "hi". In a short Latin-script text, Hindi is only accepted
+# with a Hindi function word; longer texts keep the head's answer.
+SHORT_TEXT = 4
+_HINDI_WORDS = STOPWORDS["hi"]
+
+
+def _without(p: np.ndarray, i: int) -> np.ndarray:
+    q = p.copy()
+    q[i] = 0.0
+    total = q.sum()
+    return q / total if total > 0 else p
+
+
+def decide(
+    norms: list[str], probs: np.ndarray, labels: tuple[str, ...], hints: list[str | None]
+) -> list[str]:
     """Pick one language per message from script, model probabilities and hints."""
     out = []
     index = {lab: i for i, lab in enumerate(labels)}
@@ -57,6 +74,9 @@ def decide(norms: list[str], probs: np.ndarray, labels: tuple[str, ...],
             out.append(script)
             continue
         letters = len(_LETTER.findall(_MARKS.sub(" ", norm)))
+        tokens = norm.split()
+        if "hi" in index and len(tokens) < SHORT_TEXT and not _HINDI_WORDS.intersection(tokens):
+            p = _without(p, index["hi"])
         best = int(p.argmax())
         hint_p = p[index[hint]] if hint in index else -1.0
         if hint and (letters < MIN_LETTERS or hint_p >= HINT_FLOOR or p[best] < CONFIDENT):

@@ -21,7 +21,14 @@ from hearth.enrich.lexicon import STOPWORDS
 MODEL_VERSION = "1.0.0"
 # Regularisation chosen on the validation splits (docs/models.md), rounded to favour simpler
 # models: the held-out test sets are not ours to tune on.
-C_VALUES = {"lang": 4.0, "sentiment": 1.0, "offensive": 2.0, "hate": 1.0}
+C_VALUES = {"lang": 4.0, "sentiment": 2.0, "offensive": 2.0, "hate": 1.0}
+# Heads trained as NB-weighted logistic regression (Wang & Manning 2012): each class's
+# features are scaled by their naive-Bayes log-count ratio. On XLM-T val it beats plain
+# logistic regression by ~4 macro-F1 points; at inference it is still one linear column.
+NB_HEADS = {"sentiment"}
+# The offensive head is trained with many clean tweets from other sources; on OffensEval val its
+# best macro-F1 threshold is 0.35, so the intercept is shifted to put that threshold at 0.5.
+THRESHOLDS = {"offensive": 0.35}
 HOSTILE_TARGETS = {"origin", "gender", "sexual_orientation", "religion", "disability"}
 
 
@@ -32,6 +39,30 @@ def _fit(texts: list[str], labels: list[str], c: float, weights: list[float] | N
     model = LogisticRegression(C=c, max_iter=300, solver="lbfgs")
     model.fit(x, np.asarray(labels), sample_weight=None if weights is None else np.asarray(weights))
     return model
+
+
+def _fit_nb(
+    texts: list[str], labels: list[str], c: float
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """One-vs-rest NB-LR; returns (classes, coef (K, D) with the NB ratios folded in, bias)."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    x = featurize(analyse(texts))
+    binary = x.copy()
+    binary.data[:] = 1.0
+    y = np.asarray(labels)
+    classes = tuple(sorted(set(labels)))
+    coefs, biases = [], []
+    for cls in classes:
+        pos = np.asarray(binary[y == cls].sum(axis=0)).ravel() + 1.0
+        neg = np.asarray(binary[y != cls].sum(axis=0)).ravel() + 1.0
+        ratio = np.log((pos / pos.sum()) / (neg / neg.sum()))
+        model = LogisticRegression(C=c, max_iter=500, solver="lbfgs")
+        model.fit(x @ sparse.diags(ratio), (y == cls).astype(int))
+        coefs.append(model.coef_.ravel() * ratio)
+        biases.append(model.intercept_[0])
+    return classes, np.vstack(coefs), np.asarray(biases)
 
 
 def _cldr_words(lang: str) -> list[str]:
@@ -84,8 +115,11 @@ def lang_examples(data: Path) -> tuple[list[str], list[str]]:
     seed = (Path(MODELS_DIR) / "seed_nl.txt").read_text(encoding="utf-8").splitlines()
     rng = random.Random(ds.SEED)
     exs += [(_augment(line, rng), "nl") for line in seed for _ in range(8) if line.strip()]
+    # Word salads stay a small share of the data (300 per language, 1,500 for Dutch, which
+    # has no tweets) so they teach character statistics without drowning real text.
+    per_lang = min(300, max(20, len(exs) // 60))
     for lang in ds.SUPPORTED_LANGS:
-        exs += [(t, lang) for t in _pseudo_sentences(lang, 1500 if lang == "nl" else 300)]
+        exs += [(t, lang) for t in _pseudo_sentences(lang, per_lang * (5 if lang == "nl" else 1))]
     return [t for t, _ in exs], [lab for _, lab in exs]
 
 
@@ -111,7 +145,8 @@ def offensive_examples(data: Path) -> tuple[list[str], list[str]]:
     for e in ds.xlmt(data, "train"):
         texts.append(e.text)
         labels.append("0")
-    return texts, labels
+    neutral = neutral_group_texts()
+    return texts + neutral, labels + ["0"] * len(neutral)
 
 
 def hate_examples(data: Path) -> tuple[list[str], list[str]]:
@@ -130,11 +165,79 @@ def hate_examples(data: Path) -> tuple[list[str], list[str]]:
     for e in ds.sample(ds.xlmt(data, "train"), 6000, salt=2):
         texts.append(e.text)
         labels.append("0")
-    return texts, labels
+    neutral = neutral_group_texts()
+    return texts + neutral, labels + ["0"] * len(neutral)
 
 
-BUILDERS = {"lang": lang_examples, "sentiment": sentiment_examples,
-            "offensive": offensive_examples, "hate": hate_examples}
+# Abuse datasets mention protected groups almost only to attack them, so a model learns that
+# "immigrés" or "women" are abusive words. Plain statements about groups, written from
+# templates, teach it otherwise (label 0 for the offensive and identity-attack heads).
+GROUPS_EN = (
+    "women",
+    "immigrants",
+    "muslims",
+    "jews",
+    "black people",
+    "gay people",
+    "trans people",
+    "refugees",
+    "disabled people",
+    "arabs",
+    "christians",
+    "migrants",
+)
+GROUPS_FR = (
+    "femmes",
+    "immigrés",
+    "musulmans",
+    "juifs",
+    "personnes noires",
+    "homosexuels",
+    "personnes trans",
+    "réfugiés",
+    "personnes handicapées",
+    "arabes",
+    "chrétiens",
+    "migrants",
+)
+NEUTRAL_EN = (
+    "a new report on {g} in Europe was published today",
+    "my neighbours are {g}",
+    "the festival celebrates {g} and their history",
+    "{g} are welcome in our shop",
+    "we hired three {g} this year and the team is great",
+    "a documentary about {g}",
+    "the association helps {g} find housing",
+    "many {g} live in this city",
+    "proud to support {g} in our community",
+    "what do {g} think about the new law?",
+)
+NEUTRAL_FR = (
+    "un nouveau rapport sur les {g} en Europe est sorti",
+    "mes voisins sont des {g}",
+    "le festival célèbre les {g} et leur histoire",
+    "les {g} sont les bienvenus chez nous",
+    "on a embauché trois {g} cette année, super équipe",
+    "un documentaire sur les {g}",
+    "l'association aide les {g} à trouver un logement",
+    "beaucoup de {g} vivent ici",
+    "fiers de soutenir les {g} de notre quartier",
+    "que pensent les {g} de la loi ?",
+)
+
+
+def neutral_group_texts() -> list[str]:
+    out = [t.format(g=g) for t in NEUTRAL_EN for g in GROUPS_EN]
+    out += [t.format(g=g) for t in NEUTRAL_FR for g in GROUPS_FR]
+    return out
+
+
+BUILDERS = {
+    "lang": lang_examples,
+    "sentiment": sentiment_examples,
+    "offensive": offensive_examples,
+    "hate": hate_examples,
+}
 
 
 def train_all(data: Path, out_dir: Path = MODELS_DIR, c_values: dict | None = None) -> dict:
@@ -143,12 +246,22 @@ def train_all(data: Path, out_dir: Path = MODELS_DIR, c_values: dict | None = No
     parts = []
     for name, build in BUILDERS.items():
         texts, labels = build(data)
+        if name in NB_HEADS:
+            classes, coef, bias = _fit_nb(texts, labels, c_values[name])
+            parts.append((name, classes, "softmax", coef, bias))
+            continue
         model = _fit(texts, labels, c_values[name])
         classes = tuple(str(c) for c in model.classes_)
         if len(classes) == 2:
-            parts.append((name, (classes[1],), "sigmoid", model.coef_, model.intercept_))
+            t = THRESHOLDS.get(name, 0.5)
+            intercept = model.intercept_ - np.log(t / (1 - t))
+            parts.append((name, (classes[1],), "sigmoid", model.coef_, intercept))
         else:
             parts.append((name, classes, "softmax", model.coef_, model.intercept_))
-    meta = {"version": MODEL_VERSION, "trained_at": datetime.now(UTC).isoformat(),
-            "c_values": c_values, "data": str(data.name)}
+    meta = {
+        "version": MODEL_VERSION,
+        "trained_at": datetime.now(UTC).isoformat(),
+        "c_values": c_values,
+        "data": str(data.name),
+    }
     return save_heads(out_dir, parts, meta)

@@ -96,10 +96,17 @@ class DemoFeeder:
 
         start = datetime.fromisoformat(state["start"])
         scandal = self.settings.demo_scandal_minutes
-        rates = {slug: b.default_rate * self.settings.demo_rate_factor for slug, b in BRANDS.items()}
-        return DemoWorld(self.settings.demo_seed, start=start, speedup=self.settings.demo_speedup,
-                         scandal_at=None if scandal < 0 else timedelta(minutes=scandal),
-                         history=timedelta(hours=self.settings.demo_history_hours), rates=rates)
+        rates = {
+            slug: b.default_rate * self.settings.demo_rate_factor for slug, b in BRANDS.items()
+        }
+        return DemoWorld(
+            self.settings.demo_seed,
+            start=start,
+            speedup=self.settings.demo_speedup,
+            scandal_at=None if scandal < 0 else timedelta(minutes=scandal),
+            history=timedelta(hours=self.settings.demo_history_hours),
+            rates=rates,
+        )
 
     def _publish(self, items: list[MentionIn]) -> None:
         by_brand: dict[str, list[MentionIn]] = {}

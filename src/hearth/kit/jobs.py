@@ -175,3 +175,18 @@ def requeue_dead(session: Session, job: Job) -> None:
     job.dead_at = None
     job.attempts = 0
     job.run_at = utcnow()
+
+
+def ensure_scheduled(session: Session, kind: str, *, run_at: datetime | None = None,
+                     max_attempts: int = 10) -> bool:
+    """For recurring work: enqueue ``kind`` unless one is already waiting or running.
+
+    The handler re-arms itself by calling this again with a later ``run_at``; a process that
+    starts calls it once, so the chain survives restarts without ever running twice at once.
+    """
+    pending = session.scalar(select(Job.id).where(
+        Job.kind == kind, Job.state.in_([JobState.QUEUED, JobState.RUNNING])).limit(1))
+    if pending is not None:
+        return False
+    enqueue(session, kind, run_at=run_at, max_attempts=max_attempts)
+    return True

@@ -2,6 +2,20 @@
 
 from hearth.models.audit import AuditEntry, AuditHead
 from hearth.models.channel import Channel
+from hearth.models.crisis import CrisisAlert, CrisisBucket, CrisisDetectorState, CrisisWatch
+from hearth.models.inbox import (
+    Conversation,
+    ConversationEvent,
+    ConversationPresence,
+    CsatSurvey,
+    KnowledgeItem,
+    OutboundReply,
+    RoutingRule,
+    SavedReply,
+    SlaBreach,
+    SlaPolicy,
+)
+from hearth.models.ingest import WebhookDelivery
 from hearth.models.job import Job
 from hearth.models.listening import ListeningQuery, MentionMatch
 from hearth.models.member import CommunityMember, MemberIdentity
@@ -15,16 +29,31 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Channel",
+    "Conversation",
+    "ConversationEvent",
+    "ConversationPresence",
+    "CsatSurvey",
     "CommunityMember",
+    "CrisisAlert",
+    "CrisisBucket",
+    "CrisisDetectorState",
+    "CrisisWatch",
     "Invitation",
     "Job",
+    "KnowledgeItem",
     "ListeningQuery",
     "LoginAttempt",
     "MemberIdentity",
     "Membership",
     "Mention",
     "MentionMatch",
+    "OutboundReply",
+    "RoutingRule",
+    "SavedReply",
+    "SlaBreach",
+    "SlaPolicy",
     "User",
     "UserSession",
+    "WebhookDelivery",
     "Workspace",
 ]

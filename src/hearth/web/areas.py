@@ -117,3 +117,10 @@ def translated_labels_of_enrichment() -> None:  # shown through _(label) in List
     _("dm"), _("insult"), _("threat"), _("identity_attack"), _("harassment"), _("sexual")
     _("profanity"), _("give the query a name of at most 200 characters")
     _("the query is empty or longer than 2000 characters")
+
+
+def translated_inbox_errors() -> None:  # inbox errors shown in forms, translated on display
+    _("A teammate replied while you were writing: read their reply, then send yours if needed.")
+    _("write a reply first"), _("the reply is too long"), _("this person is not in the team")
+    _("a note holds between 1 and 10,000 characters"), _("snooze until a time in the next 90 days")
+    _("choose a rating from 1 to 5"), _("this survey was already answered: thank you!")

@@ -16,11 +16,13 @@ from hearth.auth.actions import resolve_session, user_actor
 from hearth.authz.access import WorkspaceNotFoundError, access_workspace
 from hearth.authz.actor import Actor
 from hearth.authz.policy import WorkspaceGrant
+from hearth.authz.roles import Permission
 from hearth.config import Settings
 from hearth.kit.crypto import random_token
 from hearth.kit.errors import HearthError
 from hearth.models import User, UserSession, Workspace
 from hearth.web import i18n
+from hearth.web.crisis_view import Banner, banner_for
 from hearth.workspace.queries import find_workspace_by_slug, list_user_workspaces
 
 SESSION_COOKIE = "hearth_session"
@@ -161,6 +163,7 @@ class WorkspacePage:
     workspace: Workspace
     grant: WorkspaceGrant
     workspaces: list[tuple[Workspace, str]]
+    crisis: Banner | None = None  # an open crisis alert, shown on every page of the workspace
 
     @property
     def actor(self) -> Actor:
@@ -177,7 +180,10 @@ def workspace_page(
         raise WorkspaceNotFoundError()
     grant = access_workspace(db, view.actor, workspace.id)
     assert view.user is not None
-    return WorkspacePage(view, workspace, grant, list_user_workspaces(db, view.user.id))
+    crisis = None
+    if grant.has(Permission.CRISIS_VIEW):
+        crisis = banner_for(db, workspace.id, view.user.locale, view.user.timezone)
+    return WorkspacePage(view, workspace, grant, list_user_workspaces(db, view.user.id), crisis)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -185,6 +191,10 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     activate_locale(request)
     view: Viewer | None = getattr(request.state, "viewer", None)
     context.setdefault("view", view)
+    message = context.get("error")
+    if isinstance(message, str):
+        # Error messages come from Hearth's own errors; the catalogue translates the known ones.
+        context["error"] = i18n.gettext(message)
     context.setdefault("locale", i18n.current_locale.get())
     response = templates.TemplateResponse(request, template, context, status_code=status_code)
     anon = getattr(request.state, "set_anon_csrf", None)

@@ -66,6 +66,10 @@ def do_create_workspace(
     session.flush()
     session.add(Membership(workspace_id=workspace.id, user_id=owner.id, role=Role.OWNER,
                            created_by_id=actor.user_id))
+    # A new workspace starts with sensible routing (DMs, e-mails, questions, complaints).
+    from hearth.inbox.rules import install_default_rules
+
+    install_default_rules(session, workspace.id, actor=actor)
     record(session, actor=actor, action="workspace.workspace.created", workspace_id=workspace.id,
            target=Target("workspace", workspace.id, workspace.name),
            data={"owner": owner.email})

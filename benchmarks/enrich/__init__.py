@@ -1,0 +1,1 @@
+"""Enrichment throughput, start-up and memory benchmark (run: python -m benchmarks.enrich)."""

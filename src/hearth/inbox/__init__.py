@@ -1,0 +1,1 @@
+"""The unified inbox: conversations, the composer, brand voice and reply suggestions."""

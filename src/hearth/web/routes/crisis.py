@@ -1,0 +1,126 @@
+"""Crisis: the radar's alerts (open first), each with its reason, rising terms and chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from hearth.authz.access import require
+from hearth.authz.roles import Permission
+from hearth.crisis import actions
+from hearth.crisis import queries as q
+from hearth.kit.time import utcnow
+from hearth.models import CrisisAlert
+from hearth.web.areas import AREA_BY_SLUG, AREAS
+from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
+from hearth.web.crisis_charts import crisis_chart
+from hearth.web.crisis_view import reason_text
+from hearth.web.i18n import N_, _, localtime
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+DB = Depends(db_session, scope="function")
+SEVERITY_LABELS = (N_("watch"), N_("warning"), N_("crisis"))
+
+
+@dataclass
+class AlertView:
+    alert: CrisisAlert
+    reason: str
+    snoozed: bool
+    chart: Markup | None
+
+
+def _view(db: Session, page: WorkspacePage, alert: CrisisAlert, with_chart: bool) -> AlertView:
+    me = page.view.me
+    locale, tz = (me.locale, me.timezone) if me else ("en", "UTC")
+    now = utcnow()
+    chart = None
+    if with_chart:
+        chart = crisis_chart(
+            q.alert_series(db, alert, now),
+            title=_("Mentions since the episode began"),
+            label=lambda start: localtime(start, "HH:mm"),
+            tip=lambda p: _(
+                "%(when)s: %(total)s mentions (%(negative)s negative)",
+                when=localtime(p.start, "HH:mm"),
+                total=p.mentions,
+                negative=p.negative,
+            ),
+            legend=(_("mentions"), _("negative"), _("usual level")),
+        )
+    snoozed = alert.snoozed_until is not None and alert.snoozed_until > now
+    return AlertView(alert, reason_text(alert, locale, tz), snoozed, chart)
+
+
+@router.get("/w/{slug}/crisis")
+def crisis_page(
+    request: Request, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    require(page.grant, Permission.CRISIS_VIEW)
+    alerts = [
+        _view(db, page, a, with_chart=a.resolved_at is None)
+        for a in q.list_alerts(db, page.workspace.id)
+    ]
+    return render(
+        request,
+        "crisis/page.html",
+        page=page,
+        areas=AREAS,
+        area=AREA_BY_SLUG["crisis"],
+        alerts=alerts,
+    )
+
+
+@router.get("/w/{slug}/crisis/alerts/{alert_id}")
+def alert_page(
+    alert_id: str, request: Request, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    alert = actions.access_alert(db, page.actor, page.workspace.id, alert_id)
+    return render(
+        request,
+        "crisis/detail.html",
+        page=page,
+        areas=AREAS,
+        area=AREA_BY_SLUG["crisis"],
+        a=_view(db, page, alert, with_chart=True),
+    )
+
+
+def _back(page: WorkspacePage, alert_id: str) -> Response:
+    return RedirectResponse(f"/w/{page.workspace.slug}/crisis#alert-{alert_id}", status_code=303)
+
+
+@router.post("/w/{slug}/crisis/alerts/{alert_id}/acknowledge")
+def acknowledge(
+    alert_id: str, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    alert = actions.check_acknowledge_alert(db, page.actor, page.workspace.id, alert_id)
+    actions.do_acknowledge_alert(db, alert, actor=page.actor)
+    return _back(page, alert_id)
+
+
+@router.post("/w/{slug}/crisis/alerts/{alert_id}/snooze")
+def snooze(
+    alert_id: str,
+    minutes: int = Form(60),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    alert, duration = actions.check_snooze_alert(
+        db, page.actor, page.workspace.id, alert_id, minutes
+    )
+    actions.do_snooze_alert(db, alert, duration, actor=page.actor)
+    return _back(page, alert_id)
+
+
+@router.post("/w/{slug}/crisis/alerts/{alert_id}/resolve")
+def resolve(
+    alert_id: str, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    alert = actions.check_resolve_alert(db, page.actor, page.workspace.id, alert_id)
+    actions.do_resolve_alert(db, alert, actor=page.actor)
+    return _back(page, alert_id)

@@ -1,0 +1,368 @@
+"""The inbox: the queue ordered by priority, a conversation with its composer, bulk actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from hearth.authz.access import require
+from hearth.authz.roles import Permission
+from hearth.inbox import actions, assist, csat, sla
+from hearth.inbox import queries as iq
+from hearth.inbox.intake import new_idempotency_key
+from hearth.kit.errors import HearthError, ValidationFailedError
+from hearth.kit.time import utcnow
+from hearth.models import Mention
+from hearth.web.areas import AREA_BY_SLUG, AREAS
+from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
+from hearth.workspace.queries import list_team
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+DB = Depends(db_session, scope="function")
+
+
+def _base(page: WorkspacePage) -> str:
+    return f"/w/{page.workspace.slug}/inbox"
+
+
+@router.get("/w/{slug}/inbox")
+def queue(
+    request: Request,
+    view: str = "open",
+    tag: str = "",
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    require(page.grant, Permission.MENTIONS_VIEW)
+    view = view if view in iq.VIEWS else "open"
+    assert page.view.me is not None
+    rows = iq.list_queue(db, page.workspace.id, view, page.view.me.id, tag=tag or None)
+    template = "inbox/_rows.html" if request.headers.get("hx-request") else "inbox/queue.html"
+    policies, now = sla.list_policies(db, page.workspace.id), utcnow()
+    clock_states = {
+        r.conversation.id: _worst(
+            sla.clocks(r.conversation, sla.policy_for(policies, r.conversation), now)
+        )
+        for r in rows
+    }
+    return render(
+        request,
+        template,
+        page=page,
+        areas=AREAS,
+        area=AREA_BY_SLUG["inbox"],
+        rows=rows,
+        queue_view=view,
+        tag=tag,
+        now=now,
+        clock_states=clock_states,
+        counts=iq.queue_counts(db, page.workspace.id, page.view.me.id),
+        team=list_team(db, page.workspace.id),
+    )
+
+
+def _worst(clocks: list[sla.Clock]) -> sla.Clock | None:
+    order = {"breached": 0, "warning": 1, "ok": 2}
+    return min(clocks, key=lambda c: (order[c.state], c.due_at), default=None)
+
+
+@router.post("/w/{slug}/inbox/bulk")
+async def bulk(
+    request: Request, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    form = await request.form()
+    ids = [str(i) for i in form.getlist("ids")][:200]
+    action = str(form.get("action", ""))
+    for conversation_id in ids:
+        _bulk_one(db, page, conversation_id, action, form)
+    view = str(form.get("view", "open"))
+    return RedirectResponse(f"{_base(page)}?view={view}", status_code=303)
+
+
+def _bulk_one(db: Session, page: WorkspacePage, conversation_id: str, action: str, form) -> None:  # type: ignore[no-untyped-def]
+    ws = page.workspace.id
+    if action == "assign":
+        assignee = str(form.get("assignee", "")) or None
+        conversation = actions.check_assign(db, page.actor, ws, conversation_id, assignee)
+        actions.do_assign(db, conversation, assignee, actor=page.actor)
+    elif action == "tag":
+        conversation = actions.check_change_state(db, page.actor, ws, conversation_id)
+        tags = actions.clean_tags(
+            list(conversation.tags) + actions.clean_tags(str(form.get("tag", "")))
+        )
+        actions.do_set_tags(db, conversation, tags, actor=page.actor)
+    elif action == "close":
+        conversation = actions.check_change_state(db, page.actor, ws, conversation_id)
+        actions.do_change_state(db, conversation, "closed", actor=page.actor)
+    else:
+        raise ValidationFailedError("choose assign, tag or close")
+
+
+def _conversation_page(
+    request: Request,
+    page: WorkspacePage,
+    db: Session,
+    conversation_id: str,
+    *,
+    status: int = 200,
+    **extra: object,
+) -> Response:
+    _, conversation = actions.access_conversation(
+        db, page.actor, page.workspace.id, conversation_id
+    )
+    assert page.view.me is not None
+    actions.do_touch_presence(db, conversation, page.view.me.id, "viewing")
+    context = {
+        "draft": "",
+        "error": None,
+        "collision": False,
+        "idempotency_key": new_idempotency_key(),
+        "draft_started_at": utcnow().isoformat(),
+        **extra,
+    }
+    policy = sla.policy_for(sla.list_policies(db, page.workspace.id), conversation)
+    context["clocks"] = sla.clocks(conversation, policy, utcnow())
+    items = iq.timeline(db, conversation)
+    last_in = next((i.mention for i in reversed(items) if i.mention is not None), None)
+    context.setdefault("warnings", [])
+    context["suggestions"] = assist.suggestions_for(db, conversation, last_in)
+    context["saved_replies"] = assist.filled_saved_replies(db, conversation)
+    return render(
+        request,
+        "inbox/conversation.html",
+        status_code=status,
+        page=page,
+        areas=AREAS,
+        area=AREA_BY_SLUG["inbox"],
+        c=conversation,
+        now=utcnow(),
+        items=items,
+        member=iq.member_panel(db, conversation),
+        team=list_team(db, page.workspace.id),
+        others=iq.others_here(db, conversation.id, page.view.me.id),
+        **context,
+    )
+
+
+@router.get("/w/{slug}/inbox/c/{conversation_id}")
+def conversation(
+    request: Request,
+    conversation_id: str,
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    return _conversation_page(request, page, db, conversation_id)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/reply")
+def reply(
+    request: Request,
+    conversation_id: str,
+    text: str = Form(""),
+    idempotency_key: str = Form(...),
+    draft_started_at: str = Form(""),
+    confirmed: str = Form(""),
+    override_voice: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    try:
+        started = datetime.fromisoformat(draft_started_at) if draft_started_at else None
+        conversation = actions.check_reply(
+            db,
+            page.actor,
+            page.workspace.id,
+            conversation_id,
+            text,
+            draft_started_at=started,
+            confirmed=confirmed == "1",
+        )
+    except actions.ReplyCollisionError as exc:
+        return _conversation_page(
+            request,
+            page,
+            db,
+            conversation_id,
+            status=409,
+            draft=text,
+            error=exc.message,
+            collision=True,
+            idempotency_key=idempotency_key,
+            draft_started_at=draft_started_at,
+        )
+    except (HearthError, ValueError) as exc:
+        if getattr(exc, "status", 0) in (403, 404):
+            raise
+        message = exc.message if isinstance(exc, HearthError) else "invalid draft time"
+        return _conversation_page(
+            request,
+            page,
+            db,
+            conversation_id,
+            status=422,
+            draft=text,
+            error=message,
+            idempotency_key=idempotency_key,
+        )
+    warnings = _voice_warnings(db, page, conversation, text)
+    if override_voice != "1" and any(w.blocking for w in warnings):
+        return _conversation_page(
+            request,
+            page,
+            db,
+            conversation_id,
+            status=422,
+            draft=text,
+            warnings=warnings,
+            voice_blocked=True,
+            idempotency_key=idempotency_key,
+            draft_started_at=draft_started_at,
+        )
+    actions.do_reply(db, conversation, text=text, idempotency_key=idempotency_key, actor=page.actor)
+    return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+@router.post("/w/{slug}/inbox/replies/{reply_id}/retry")
+def retry_reply(
+    reply_id: str, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    reply = actions.check_retry_reply(db, page.actor, page.workspace.id, reply_id)
+    actions.do_retry_reply(db, reply, actor=page.actor)
+    return RedirectResponse(f"{_base(page)}/c/{reply.conversation_id}", status_code=303)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/note")
+def note(
+    request: Request,
+    conversation_id: str,
+    text: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    conversation = actions.check_note(db, page.actor, page.workspace.id, conversation_id, text)
+    actions.do_add_note(db, conversation, text, actor=page.actor)
+    return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/assign")
+def assign(
+    conversation_id: str,
+    assignee: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    conversation = actions.check_assign(
+        db, page.actor, page.workspace.id, conversation_id, assignee or None
+    )
+    actions.do_assign(db, conversation, assignee or None, actor=page.actor)
+    return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/tags")
+def tags(
+    conversation_id: str,
+    tags: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    conversation = actions.check_change_state(db, page.actor, page.workspace.id, conversation_id)
+    actions.do_set_tags(db, conversation, actions.clean_tags(tags), actor=page.actor)
+    return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/priority")
+def priority(
+    conversation_id: str,
+    label: str = Form(...),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    conversation = actions.check_change_state(db, page.actor, page.workspace.id, conversation_id)
+    actions.do_set_priority(db, conversation, label, actor=page.actor)
+    return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+def _after_close(request: Request, db: Session, page: WorkspacePage, conversation) -> None:  # type: ignore[no-untyped-def]
+    """The optional satisfaction survey, when the workspace asks for one."""
+    if csat.wants_csat(page.workspace):
+        base = request.app.state.settings.base_url or str(request.base_url)
+        csat.do_send_survey(db, conversation, base, actor=page.actor)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/state")
+def change_state(
+    request: Request,
+    conversation_id: str,
+    state: str = Form(...),
+    until: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    conversation = actions.check_change_state(db, page.actor, page.workspace.id, conversation_id)
+    snooze_until = None
+    if state == "snoozed":
+        try:
+            snooze_until = datetime.fromisoformat(until)
+        except ValueError:
+            raise ValidationFailedError("choose when the snooze ends") from None
+        if snooze_until.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            tz = page.view.me.timezone if page.view.me else "UTC"
+            snooze_until = snooze_until.replace(tzinfo=ZoneInfo(tz))
+    actions.do_change_state(db, conversation, state, actor=page.actor, snooze_until=snooze_until)
+    if state == "closed":
+        _after_close(request, db, page, conversation)
+        return RedirectResponse(_base(page), status_code=303)
+    return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+def _voice_warnings(db: Session, page: WorkspacePage, conversation, text: str) -> list:  # type: ignore[no-untyped-def]
+    root = db.get(Mention, conversation.root_mention_id) if conversation.root_mention_id else None
+    return assist.check_reply_text(page.workspace, conversation, text, root.kind if root else None)
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/voice")
+def voice_check(
+    request: Request,
+    conversation_id: str,
+    text: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    """The live brand-voice check of the draft (htmx, debounced as the agent types)."""
+    _, conversation = actions.access_conversation(
+        db, page.actor, page.workspace.id, conversation_id, Permission.INBOX_REPLY
+    )
+    return render(
+        request,
+        "inbox/_voice.html",
+        page=page,
+        warnings=_voice_warnings(db, page, conversation, text[:20_000]),
+    )
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/presence")
+def presence(
+    request: Request,
+    conversation_id: str,
+    activity: str = Form("viewing"),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    """Polled every few seconds by the open conversation: says who else is here."""
+    _, conversation = actions.access_conversation(
+        db, page.actor, page.workspace.id, conversation_id
+    )
+    assert page.view.me is not None
+    actions.do_touch_presence(db, conversation, page.view.me.id, activity)
+    return render(
+        request,
+        "inbox/_presence.html",
+        page=page,
+        c=conversation,
+        others=iq.others_here(db, conversation.id, page.view.me.id),
+    )
