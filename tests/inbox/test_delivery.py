@@ -43,9 +43,12 @@ def conversation(factory, settings, network):
         alice = make_user(session, "alice@example.com")
         ws = make_workspace(session, "Briquo", alice)
         credentials = MastodonCredentials(instance_url=network.base_url, access_token="tok-1")
-        do_create_channel(session, ChannelDraft(ws.id, "mastodon", "Briquo on Mastodon",
-                                                credentials, ListeningSettings()),
-                          box=SecretBox(settings.resolved_secret_key), actor=user_actor(alice))
+        do_create_channel(
+            session,
+            ChannelDraft(ws.id, "mastodon", "Briquo on Mastodon", credentials, ListeningSettings()),
+            box=SecretBox(settings.resolved_secret_key),
+            actor=user_actor(alice),
+        )
         session.commit()
         ws_id = ws.id
     question = item(PARENT, "Bonjour, comment obtenir les pièces manquantes du set 4021 ?")
@@ -53,8 +56,9 @@ def conversation(factory, settings, network):
     with factory() as session:
         conversation = session.scalar(select(Conversation))
         alice = session.scalar(select(User))
-        actions.do_reply(session, conversation, text=REPLY, idempotency_key="k-1",
-                         actor=user_actor(alice))
+        actions.do_reply(
+            session, conversation, text=REPLY, idempotency_key="k-1", actor=user_actor(alice)
+        )
         session.commit()
         return conversation.id
 
@@ -95,8 +99,9 @@ def test_server_error_is_reconciled_not_resent_blindly(conversation, network, fa
 
 
 def test_refusal_keeps_the_draft_and_shows_why(conversation, network, factory) -> None:
-    network.reply_json("POST", "/api/v1/statuses", {"error": "Text character limit exceeded"},
-                       status=422)
+    network.reply_json(
+        "POST", "/api/v1/statuses", {"error": "Text character limit exceeded"}, status=422
+    )
     _run_due_jobs(factory)
     with factory() as session:
         reply = session.scalar(select(OutboundReply))
@@ -113,7 +118,8 @@ def test_timeout_reconciles_to_the_post_that_was_made(conversation, network, fac
     with factory() as session:
         assert session.scalar(select(OutboundReply.outcome)) == "unknown"
     network.reply_file("GET", "/api/v1/accounts/verify_credentials", FIXTURES / "account.json")
-    network.reply_file("GET", "/api/v1/accounts/109302/statuses",
-                       FIXTURES / "account_statuses.json")
+    network.reply_file(
+        "GET", "/api/v1/accounts/109302/statuses", FIXTURES / "account_statuses.json"
+    )
     _run_due_jobs(factory)
     assert len(network.requests_to("POST", "/api/v1/statuses")) == 1

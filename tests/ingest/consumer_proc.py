@@ -44,11 +44,17 @@ def main() -> None:
         if hold == "after_commit":
             forever.wait()
 
-    stream = NatsStream(os.environ["HEARTH_TEST_NATS_URL"],
-                        ack_wait=float(os.environ.get("HEARTH_TEST_ACK_WAIT", "2")))
+    stream = NatsStream(
+        os.environ["HEARTH_TEST_NATS_URL"],
+        ack_wait=float(os.environ.get("HEARTH_TEST_ACK_WAIT", "2")),
+    )
     say("ready")
-    stream.consume(handler, stop=threading.Event(),
-                   batch_size=int(os.environ.get("HEARTH_TEST_BATCH_SIZE", "50")), max_wait=0.2)
+    stream.consume(
+        handler,
+        stop=threading.Event(),
+        batch_size=int(os.environ.get("HEARTH_TEST_BATCH_SIZE", "50")),
+        max_wait=0.2,
+    )
 
 
 if __name__ == "__main__":

@@ -30,12 +30,18 @@ from hearth.models import Mention
 T0 = datetime(2026, 3, 6, 18, 0, tzinfo=UTC)
 
 
-def mention(external_id: str, text_: str, *, parent: str | None = None,
-            minute: int = 0) -> MentionIn:
-    return MentionIn(platform="mastodon", external_id=external_id, text=text_,
-                     author=AuthorIn(platform_user_id=f"user-{external_id}", handle="fan"),
-                     kind="reply" if parent else "post", parent_external_id=parent,
-                     created_at=T0 + timedelta(minutes=minute))
+def mention(
+    external_id: str, text_: str, *, parent: str | None = None, minute: int = 0
+) -> MentionIn:
+    return MentionIn(
+        platform="mastodon",
+        external_id=external_id,
+        text=text_,
+        author=AuthorIn(platform_user_id=f"user-{external_id}", handle="fan"),
+        kind="reply" if parent else "post",
+        parent_external_id=parent,
+        created_at=T0 + timedelta(minutes=minute),
+    )
 
 
 @pytest.fixture
@@ -76,9 +82,11 @@ def test_consumer_isolates_an_item_the_database_refuses(factory, workspace_id):
     # the batch is then stored item by item, so the valid items beside it are not held back.
     items = distinct_items(6)
     poisoned = mention("nul-1", "bad\x00byte")
-    envelopes = [*envelopes_for(workspace_id, items[:3]),
-                 Envelope("00000000-0000-0000-0000-000000000000", items[3].model_dump(mode="json")),
-                 *envelopes_for(workspace_id, [poisoned, *items[4:]])]
+    envelopes = [
+        *envelopes_for(workspace_id, items[:3]),
+        Envelope("00000000-0000-0000-0000-000000000000", items[3].model_dump(mode="json")),
+        *envelopes_for(workspace_id, [poisoned, *items[4:]]),
+    ]
     consumer = MentionConsumer(factory)
     consumer(envelopes)
     stored = stored_ids(factory, workspace_id)
@@ -105,14 +113,18 @@ def test_reply_keeps_its_parent_and_the_thread_reads_back(factory, workspace_id)
 
 def test_near_duplicates_share_a_signature(factory, workspace_id):
     consumer = MentionConsumer(factory)
-    consumer(envelopes_for(workspace_id, [
-        mention("d-1", "Where can I buy the new castle set? https://example.com/a"),
-        mention("d-2", "where can i buy the new CASTLE set?? https://example.org/b"),
-        mention("d-3", "Delivery was late again and two pieces were missing"),
-    ]))
+    consumer(
+        envelopes_for(
+            workspace_id,
+            [
+                mention("d-1", "Where can I buy the new castle set? https://example.com/a"),
+                mention("d-2", "where can i buy the new CASTLE set?? https://example.org/b"),
+                mention("d-3", "Delivery was late again and two pieces were missing"),
+            ],
+        )
+    )
     with factory() as session:
-        signatures = dict(session.execute(
-            select(Mention.external_id, Mention.dup_signature)).all())
+        signatures = dict(session.execute(select(Mention.external_id, Mention.dup_signature)).all())
     assert signatures["d-1"] == signatures["d-2"]
     assert signatures["d-1"] != signatures["d-3"]
 
@@ -143,8 +155,9 @@ def lock_database(database_url: str, factory: sessionmaker[Session]):
 
     def lock() -> None:
         if database_url.startswith("sqlite"):
-            connection = sqlite3.connect(database_url.removeprefix("sqlite:///"),
-                                         isolation_level=None)
+            connection = sqlite3.connect(
+                database_url.removeprefix("sqlite:///"), isolation_level=None
+            )
             connection.execute("BEGIN EXCLUSIVE")
         else:
             connection = factory()
@@ -165,7 +178,8 @@ def lock_database(database_url: str, factory: sessionmaker[Session]):
 
 
 def test_locked_database_fails_the_batch_without_refusing_items(
-        impatient_factory, workspace_id, lock_database):
+    impatient_factory, workspace_id, lock_database
+):
     lock, release = lock_database
     consumer = MentionConsumer(impatient_factory)
     envelopes = envelopes_for(workspace_id, distinct_items(20))
@@ -178,8 +192,7 @@ def test_locked_database_fails_the_batch_without_refusing_items(
     assert count_mentions(impatient_factory, workspace_id) == 20
 
 
-def test_each_new_mention_is_reported_new_once_across_concurrent_consumers(factory,
-                                                                          workspace_id):
+def test_each_new_mention_is_reported_new_once_across_concurrent_consumers(factory, workspace_id):
     # Two consumers holding the same items at once (a duplicate publish, a redelivery to a
     # second worker): derived counts (the crisis radar) need each item "new" exactly once.
     envelopes = envelopes_for(workspace_id, distinct_items(100))
@@ -190,24 +203,27 @@ def test_each_new_mention_is_reported_new_once_across_concurrent_consumers(facto
         consumer.after_commit.append(lambda result, _incoming: reported.append(result.new_keys))
         consumer(batch)
 
-    threads = [threading.Thread(target=run, args=(envelopes,)),
-               threading.Thread(target=run, args=(envelopes[::-1],))]
+    threads = [
+        threading.Thread(target=run, args=(envelopes,)),
+        threading.Thread(target=run, args=(envelopes[::-1],)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     run(envelopes[:10])  # a later redelivery: nothing new
     assert sum(len(keys) for keys in reported) == 100
-    assert set().union(*reported) == {(workspace_id, platform, external_id)
-                                      for platform, external_id in stored_ids(factory,
-                                                                              workspace_id)}
+    assert set().union(*reported) == {
+        (workspace_id, platform, external_id)
+        for platform, external_id in stored_ids(factory, workspace_id)
+    }
 
 
 def _failing_on(external_ids: set[str] | None):
     """An after-store hook (the extension point inbox routing uses) that fails for the given
     items, or for everything (``None``): a bug of ours rather than a bad item."""
 
-    def hook(_session, result) -> None:
+    def hook(_session, _batch, result) -> None:
         if external_ids is None or {x for _, _, x in result.mention_ids} & external_ids:
             raise RuntimeError("hook failed")
 
@@ -217,16 +233,15 @@ def _failing_on(external_ids: set[str] | None):
 def test_a_hook_failing_on_one_item_refuses_that_item_only(factory, workspace_id):
     items = distinct_items(8)
     consumer = MentionConsumer(factory)
-    consumer.after_store.append(_failing_on({items[2].external_id}))
+    consumer.in_transaction.append(_failing_on({items[2].external_id}))
     consumer(envelopes_for(workspace_id, items))
     assert consumer.rejected == 1
     assert len(stored_ids(factory, workspace_id)) == 7
 
 
-def test_a_hook_failing_on_every_item_fails_the_batch_instead_of_refusing_it(factory,
-                                                                             workspace_id):
+def test_a_hook_failing_on_every_item_fails_the_batch_instead_of_refusing_it(factory, workspace_id):
     consumer = MentionConsumer(factory)
-    consumer.after_store.append(_failing_on(None))
+    consumer.in_transaction.append(_failing_on(None))
     with pytest.raises(RuntimeError):
         consumer(envelopes_for(workspace_id, distinct_items(8)))
     assert consumer.rejected == 0  # the stream delivers the batch again once we are fixed

@@ -46,8 +46,9 @@ def test_embedded_stores_n_items_once_with_duplicates_and_redelivery(factory):
     stream.publish(envelopes[80:])
     running = run_consumer(stream, handler, batch_size=40)
     try:
-        assert wait_for(lambda: stream.pending() == 0 and count_mentions(factory, workspace_id)
-                        == 150)
+        assert wait_for(
+            lambda: stream.pending() == 0 and count_mentions(factory, workspace_id) == 150
+        )
         ids_before = stored_ids(factory, workspace_id)
     finally:
         running.stop()
@@ -72,7 +73,8 @@ def test_embedded_retries_a_failed_batch_while_producers_fill_the_queue():
         seen.extend(e.payload["n"] for e in envelopes)
 
     producer = threading.Thread(
-        target=stream.publish, args=([Envelope("w", {"n": n}) for n in range(30)],), daemon=True)
+        target=stream.publish, args=([Envelope("w", {"n": n}) for n in range(30)],), daemon=True
+    )
     producer.start()
     running = run_consumer(stream, handler, batch_size=4, max_wait=0.05)
     try:

@@ -288,3 +288,103 @@ def do_save_reply(
         workspace_id=workspace_id,
         target=Target("saved_reply", saved.id, saved.name),
     )
+
+
+# --- optional drafting through an OpenAI-compatible endpoint (off by default) -------------------
+
+LLM_PURPOSE = "llm-api-key"
+
+
+def llm_settings_of(workspace: Workspace, secret_key: str) -> Any:
+    """The workspace's endpoint settings, or None when drafting is off or not configured."""
+    from pydantic import SecretStr
+
+    from hearth.inbox.llm import LlmSettings
+    from hearth.kit.crypto import SecretBox
+
+    raw = (workspace.settings or {}).get("llm") or {}
+    if not raw.get("enabled") or not raw.get("base_url"):
+        return None
+    key = SecretBox(secret_key, LLM_PURPOSE).open(raw.get("api_key_sealed", "")).get("key", "")
+    return LlmSettings(
+        base_url=raw["base_url"],
+        api_key=SecretStr(key),
+        model=raw.get("model") or "gpt-4o-mini",
+        enabled=True,
+    )
+
+
+def check_configure_llm(
+    session: Session, actor: Actor, workspace_id: str, base_url: str, model: str
+) -> None:
+    from hearth.inbox.llm import LlmSettings
+
+    access_with(session, actor, workspace_id, Permission.WORKSPACE_SETTINGS)
+    if base_url:
+        from pydantic import SecretStr, ValidationError
+
+        try:
+            LlmSettings(base_url=base_url, api_key=SecretStr("x"), model=model or "x")
+        except ValidationError as exc:
+            raise ValidationFailedError(f"endpoint: {exc.errors()[0]['msg']}") from None
+
+
+def do_configure_llm(
+    session: Session,
+    workspace: Workspace,
+    *,
+    enabled: bool,
+    base_url: str,
+    model: str,
+    api_key: str | None,
+    secret_key: str,
+    actor: Actor,
+) -> None:
+    """The API key is sealed like channel credentials; an empty key keeps the stored one."""
+    from hearth.kit.crypto import SecretBox
+
+    current = dict((workspace.settings or {}).get("llm") or {})
+    if api_key:
+        current["api_key_sealed"] = SecretBox(secret_key, LLM_PURPOSE).seal({"key": api_key})
+    current.update({"enabled": enabled, "base_url": base_url.strip(), "model": model.strip()})
+    workspace.settings = {**(workspace.settings or {}), "llm": current}
+    record(
+        session,
+        actor=actor,
+        action="inbox.llm.configured",
+        workspace_id=workspace.id,
+        target=Target("workspace", workspace.id, workspace.name),
+        data={
+            "enabled": enabled,
+            "base_url": current["base_url"],
+            "model": current["model"],
+            "key_changed": bool(api_key),
+        },
+    )
+
+
+def draft_with_llm(
+    session: Session,
+    workspace: Workspace,
+    conversation: Conversation,
+    message: Mention | None,
+    secret_key: str,
+    http: Any,
+) -> Any:
+    """A draft for the agent to review (never sent as is), or an error in plain words."""
+    from hearth.inbox.llm import DraftResult, draft_reply
+
+    settings = llm_settings_of(workspace, secret_key)
+    if settings is None:
+        return DraftResult(error="AI drafting is off for this workspace", error_code="llm.disabled")
+    if message is None:
+        return DraftResult(error="there is no message to answer", error_code="llm.empty_message")
+    snippets = [s.item.answer for s in suggestions_for(session, conversation, message)]
+    return draft_reply(
+        settings,
+        message.text,
+        guide=guide_of(workspace),
+        context_snippets=snippets,
+        lang=message.language or "fr",
+        http=http,
+    )

@@ -20,7 +20,7 @@ from hearth.authz.actor import Actor
 from hearth.inbox.events import EventKind, add_event
 from hearth.inbox.priority import priority_score
 from hearth.inbox.routing import CompiledRule, Decision, MentionFacts, compile_rule, decide
-from hearth.ingest.store import StoreResult
+from hearth.ingest.store import Incoming, StoreResult
 from hearth.kit.crypto import random_token
 from hearth.kit.time import utcnow
 from hearth.models import MemberIdentity, Mention, Workspace
@@ -108,8 +108,8 @@ def _thread_key(mention: Mention) -> str:
     return f"{mention.platform}:post:{mention.external_id}"
 
 
-def route_stored(session: Session, result: StoreResult) -> int:
-    """The consumer's hook: route what a batch stored, workspace by workspace."""
+def route_stored(session: Session, batch: Sequence[Incoming], result: StoreResult) -> int:
+    """A step of ``store_incoming``: route what a batch stored, workspace by workspace."""
     by_workspace: dict[str, list[str]] = {}
     for (workspace_id, _, _), mention_id in result.mention_ids.items():
         by_workspace.setdefault(workspace_id, []).append(mention_id)

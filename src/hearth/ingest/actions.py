@@ -32,10 +32,10 @@ from hearth.ingest.credentials import (
     open_credentials,
     seal,
 )
+from hearth.ingest.persist import store_incoming
 from hearth.ingest.policy import DEFAULT_POLL_MINUTES
 from hearth.ingest.queries import POLL_JOB, access_channel
 from hearth.ingest.schemas import MentionIn
-from hearth.ingest.store import store_batch
 from hearth.kit.crypto import SecretBox
 from hearth.kit.db import new_id
 from hearth.kit.errors import ValidationFailedError
@@ -282,6 +282,6 @@ def do_store_pushed_items(session: Session, channel: Channel, items: list[Mentio
     """Store items a webhook or a file brought to the channel; returns how many."""
     items = [item.model_copy(update={"channel_id": channel.id}) for item in items]
     if items:
-        store_batch(session, prepare_incoming(session, channel.workspace_id, items, enrichments))
+        store_incoming(session, prepare_incoming(session, channel.workspace_id, items, enrichments))
     do_record_health(session, channel, now=now, items=len(items))
     return len(items)

@@ -28,8 +28,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hearth.enrich import enrich
+from hearth.ingest.persist import InTransaction, default_steps, store_incoming
 from hearth.ingest.schemas import MentionIn
-from hearth.ingest.store import Incoming, StoreResult, store_batch
+from hearth.ingest.store import Incoming, StoreResult
 from hearth.kit.db import transaction
 from hearth.kit.metrics import MENTIONS_STORED
 from hearth.kit.stream import Envelope
@@ -39,22 +40,6 @@ from hearth.models import ListeningQuery
 log = logging.getLogger("hearth.ingest")
 
 AfterCommit = Callable[[StoreResult, list[Incoming]], None]
-# Called inside the storing transaction, right after the upserts (e.g. the crisis radar's
-# counters, which count what this transaction inserted and must commit with it).
-InTransaction = Callable[[Session, list[Incoming], StoreResult], object]
-AfterStore = Callable[[Session, StoreResult], object]
-
-
-def _default_after_store() -> list[AfterStore]:
-    from hearth.inbox.intake import route_stored
-
-    return [route_stored]
-
-
-def _default_in_transaction() -> list[InTransaction]:
-    from hearth.crisis.radar import count_batch
-
-    return [count_batch]
 
 # Failures that say nothing about the items (the database is down, locked or restarting): the
 # batch is retried whole. Any other failure is blamed on an item and isolated.
@@ -76,9 +61,8 @@ class MentionConsumer:
 
     factory: sessionmaker[Session]
     after_commit: list[AfterCommit] = field(default_factory=list)
-    in_transaction: list[InTransaction] = field(default_factory=_default_in_transaction)
-    # Called inside the transaction after the upserts, with the stored mention ids (routing).
-    after_store: list[AfterStore] = field(default_factory=_default_after_store)
+    # Steps inside the storing transaction, after the upserts (crisis counters, inbox routing).
+    in_transaction: list[InTransaction] = field(default_factory=default_steps)
     rejected: int = 0
     stored: int = 0
     _queries: dict[str, _CachedQueries] = field(default_factory=dict)
@@ -105,11 +89,7 @@ class MentionConsumer:
         found = enrich_items([item for _, item in items])
         with transaction(self.factory) as session:
             incoming = self._incoming(session, items, found)
-            result = store_batch(session, incoming)
-            for step in self.in_transaction:
-                step(session, incoming, result)
-            for stored_hook in self.after_store:
-                stored_hook(session, result)
+            result = store_incoming(session, incoming, self.in_transaction)
         self.stored += len(incoming)
         for item in incoming:
             MENTIONS_STORED.labels(item.item.platform).inc()

@@ -35,9 +35,9 @@ from hearth.ingest.connectors.base import (
 from hearth.ingest.connectors.registry import get_connector_class
 from hearth.ingest.consumer import enrich_items, prepare_incoming
 from hearth.ingest.credentials import open_credentials, plain_values, seal
+from hearth.ingest.persist import store_incoming
 from hearth.ingest.policy import is_pollable
 from hearth.ingest.queries import POLL_JOB, list_due_channels
-from hearth.ingest.store import store_batch
 from hearth.kit.crypto import SecretBox, SecretDecryptionError
 from hearth.kit.jobs import JobState, enqueue, job_handler
 from hearth.kit.time import utcnow
@@ -208,7 +208,7 @@ def _apply(session: Session, snapshot: Snapshot, outcome: Outcome, box: SecretBo
         return
     result = outcome.result
     if result.items:
-        store_batch(session, prepare_incoming(session, channel.workspace_id, result.items,
+        store_incoming(session, prepare_incoming(session, channel.workspace_id, result.items,
                                               outcome.enrichments))
     channel.cursor = result.cursor
     for rejected in result.rejected[:20]:

@@ -18,6 +18,7 @@ from hearth.kit.time import utcnow
 from hearth.models import Mention
 from hearth.web.areas import AREA_BY_SLUG, AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
+from hearth.web.i18n import N_
 from hearth.workspace.queries import list_team
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -130,6 +131,7 @@ def _conversation_page(
     context.setdefault("warnings", [])
     context["suggestions"] = assist.suggestions_for(db, conversation, last_in)
     context["saved_replies"] = assist.filled_saved_replies(db, conversation)
+    context["ai_drafting"] = bool(((page.workspace.settings or {}).get("llm") or {}).get("enabled"))
     return render(
         request,
         "inbox/conversation.html",
@@ -155,6 +157,27 @@ def conversation(
     db: Session = DB,
 ) -> Response:
     return _conversation_page(request, page, db, conversation_id)
+
+
+@router.get("/w/{slug}/inbox/c/{conversation_id}/timeline")
+def timeline(
+    request: Request,
+    conversation_id: str,
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    """The timeline alone, polled by the open conversation: new messages appear without reload."""
+    _, conversation = actions.access_conversation(
+        db, page.actor, page.workspace.id, conversation_id
+    )
+    return render(
+        request,
+        "inbox/_timeline.html",
+        page=page,
+        c=conversation,
+        items=iq.timeline(db, conversation),
+        team=list_team(db, page.workspace.id),
+    )
 
 
 @router.post("/w/{slug}/inbox/c/{conversation_id}/reply")
@@ -218,6 +241,9 @@ def reply(
             draft=text,
             warnings=warnings,
             voice_blocked=True,
+            error=N_(
+                "The draft breaks the brand's voice: fix it, or tick “Send despite the warnings”."
+            ),
             idempotency_key=idempotency_key,
             draft_started_at=draft_started_at,
         )
@@ -343,6 +369,33 @@ def voice_check(
         page=page,
         warnings=_voice_warnings(db, page, conversation, text[:20_000]),
     )
+
+
+@router.post("/w/{slug}/inbox/c/{conversation_id}/draft")
+def ai_draft(
+    request: Request,
+    conversation_id: str,
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    """Ask the configured endpoint for a draft; it lands in the reply box for review."""
+    import httpx
+
+    _, conversation = actions.access_conversation(
+        db, page.actor, page.workspace.id, conversation_id, Permission.INBOX_REPLY
+    )
+    items = iq.timeline(db, conversation)
+    last_in = next((i.mention for i in reversed(items) if i.mention is not None), None)
+    with httpx.Client(timeout=30.0) as http:
+        result = assist.draft_with_llm(
+            db,
+            page.workspace,
+            conversation,
+            last_in,
+            request.app.state.settings.resolved_secret_key,
+            http,
+        )
+    return render(request, "inbox/_draft.html", page=page, c=conversation, result=result)
 
 
 @router.post("/w/{slug}/inbox/c/{conversation_id}/presence")

@@ -288,6 +288,7 @@ def _assist_page(
         knowledge=assist.list_knowledge(db, page.workspace.id),
         saved=iq.list_saved_replies(db, page.workspace.id),
         languages=LANGUAGES,
+        llm=(page.workspace.settings or {}).get("llm") or {},
         **{"error": None, **extra},
     )
 
@@ -327,6 +328,35 @@ async def save_voice(
         return _assist_page(request, page, db, status=exc.status, error=exc.message)
     assist.do_save_guide(db, page.workspace, guide, actor=page.actor)
     return RedirectResponse(f"/w/{page.workspace.slug}/inbox/voice", status_code=303)
+
+
+@router.post("/w/{slug}/inbox/llm")
+def configure_llm(
+    request: Request,
+    enabled: str = Form(""),
+    base_url: str = Form(""),
+    model: str = Form(""),
+    api_key: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    try:
+        assist.check_configure_llm(db, page.actor, page.workspace.id, base_url, model)
+    except HearthError as exc:
+        if exc.status in (403, 404):
+            raise
+        return _assist_page(request, page, db, status=exc.status, error=exc.message)
+    assist.do_configure_llm(
+        db,
+        page.workspace,
+        enabled=enabled == "1" and bool(base_url),
+        base_url=base_url,
+        model=model,
+        api_key=api_key or None,
+        secret_key=request.app.state.settings.resolved_secret_key,
+        actor=page.actor,
+    )
+    return RedirectResponse(f"/w/{page.workspace.slug}/inbox/voice#llm", status_code=303)
 
 
 @router.post("/w/{slug}/inbox/knowledge")
