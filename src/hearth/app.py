@@ -129,10 +129,25 @@ def _include_routers(app: FastAPI) -> None:
 def extra_routers() -> list:
     """Routers of domain areas (listening, inbox, crisis…): they take precedence over the
     generic area page."""
-    from hearth.web.routes import channels, crisis, hooks, inbox, inbox_admin, listening
+    from hearth.web.routes import (
+        channels,
+        crisis,
+        hooks,
+        inbox,
+        inbox_admin,
+        listening,
+        notifications,
+    )
 
-    return [listening.router, inbox_admin.router, inbox.router, channels.router, hooks.router,
-            crisis.router]
+    return [
+        listening.router,
+        inbox_admin.router,
+        inbox.router,
+        channels.router,
+        hooks.router,
+        crisis.router,
+        notifications.router,
+    ]
 
 
 @asynccontextmanager

@@ -80,6 +80,16 @@ class Settings(BaseSettings):
     demo_scandal_minutes: float = Field(
         5.0, description="Minutes into the demo when the pizza scandal breaks (-1: never)"
     )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for crisis alert e-mails; unset: alerts are not e-mailed"
+    )
+    smtp_port: int = Field(587, description="Port of the SMTP server")
+    smtp_username: str | None = Field(None, description="SMTP login, if the server wants one")
+    smtp_password: str | None = Field(None, description="SMTP password")
+    smtp_from: str = Field(
+        "hearth@localhost", description="Sender address of the crisis alert e-mails"
+    )
+    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:

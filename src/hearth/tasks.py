@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hearth.config import Settings
 
-TASK_MODULES = ("hearth.ingest.tasks", "hearth.inbox.tasks", "hearth.crisis.tasks")
+TASK_MODULES = (
+    "hearth.ingest.tasks",
+    "hearth.inbox.tasks",
+    "hearth.crisis.tasks",
+    "hearth.crisis.notify_tasks",
+)
 
 
 @cache

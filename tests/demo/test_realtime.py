@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from hearth.demo import DemoWorld, run_realtime
+from tests.asyncrun import run_async
 
 from .conftest import START
 
@@ -35,7 +36,7 @@ def _drive(world, batches_wanted, **kwargs):
             world, sink, tick_seconds=0.001, stop_event=stop, clock=SteppingClock(), **kwargs
         )
 
-    return asyncio.run(main()), received
+    return run_async(main()), received
 
 
 def test_realtime_delivers_exactly_the_simulated_timeline():
@@ -71,4 +72,4 @@ def test_realtime_splits_large_windows_into_bounded_batches():
 def test_realtime_refuses_a_zero_tick():
     world = DemoWorld(seed=7, start=START)
     with pytest.raises(ValueError):
-        asyncio.run(run_realtime(world, None, tick_seconds=0, stop_event=asyncio.Event()))
+        run_async(run_realtime(world, None, tick_seconds=0, stop_event=asyncio.Event()))

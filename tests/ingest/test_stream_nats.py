@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sqlite3
@@ -18,6 +17,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from tests import natskit
+from tests.asyncrun import run_async
 from tests.natskit import (
     NatsServer,
     count_mentions,
@@ -108,7 +108,7 @@ def _publish_raw(url: str, subject: str, payloads: list[bytes]) -> None:
             await jetstream.publish(subject, payload)
         await connection.drain()
 
-    asyncio.run(send())
+    run_async(send())
 
 
 def test_nats_refuses_malformed_messages_and_stores_the_valid_ones(factory, streams, nats_server):

@@ -17,6 +17,7 @@ from hearth.audit.chain import Target, record
 from hearth.authz.access import access_with
 from hearth.authz.actor import Actor
 from hearth.authz.roles import Permission
+from hearth.crisis import notify
 from hearth.crisis.episodes import EpisodeTracker
 from hearth.kit.errors import ConflictError, NotFoundError, ValidationFailedError
 from hearth.kit.time import ensure_utc, utcnow
@@ -84,6 +85,9 @@ def do_open_alert(session: Session, new: NewAlert, *, actor: Actor) -> CrisisAle
             "terms": [t["term"] for t in new.rising_terms[:5]],
         },
     )
+    # Enqueued in this transaction: no alert, no message; a committed alert, its messages.
+    notify.enqueue_alert_notifications(session, alert, "opened")
+    notify.schedule_escalation(session, alert)
     return alert
 
 
@@ -110,6 +114,7 @@ def do_escalate_alert(
         at=at,
         data={"from": previous, "to": severity},
     )
+    notify.enqueue_alert_notifications(session, alert, f"escalated:{severity}")
 
 
 def merge_terms(alert: CrisisAlert, rising: list[dict[str, Any]], limit: int = 10) -> None:

@@ -21,10 +21,20 @@ from hearth.models.listening import ListeningQuery, MentionMatch
 from hearth.models.member import CommunityMember, MemberIdentity
 from hearth.models.membership import ApiToken, Invitation, Membership
 from hearth.models.mention import Mention
+from hearth.models.notification import (
+    AlertDestination,
+    AlertEscalationPolicy,
+    AlertNotification,
+    NotificationPreference,
+)
 from hearth.models.user import LoginAttempt, User, UserSession
 from hearth.models.workspace import Workspace
 
 __all__ = [
+    "AlertDestination",
+    "AlertEscalationPolicy",
+    "AlertNotification",
+    "NotificationPreference",
     "ApiToken",
     "AuditEntry",
     "AuditHead",

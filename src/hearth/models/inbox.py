@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hearth.kit.db import Base, IdMixin, PortableJSON, UTCDateTime
@@ -18,10 +18,16 @@ class Conversation(IdMixin, Base):
     """
 
     __tablename__ = "conversations"
+    # The two indexes serve the queue in its sort order (benchmarks/inbox_RESULTS.md): the
+    # whole queue by state, and an agent's own open and waiting conversations.
     __table_args__ = (
         UniqueConstraint("workspace_id", "thread_key"),
-        Index("ix_conversations_queue", "workspace_id", "state", "priority"),
-        Index("ix_conversations_assignee", "workspace_id", "assignee_id", "state"),
+        Index("ix_conversations_queue_order", "workspace_id", "state", text("priority DESC"),
+              "awaiting_since", "id"),
+        Index("ix_conversations_assignee_order", "workspace_id", "assignee_id",
+              text("priority DESC"), "awaiting_since", "id",
+              postgresql_where=text("state IN ('open', 'pending')"),
+              sqlite_where=text("state IN ('open', 'pending')")),
     )
 
     workspace_id: Mapped[str] = mapped_column(

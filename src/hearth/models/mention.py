@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hearth.kit.db import Base, IdMixin, PortableJSON, UTCDateTime
@@ -17,6 +17,8 @@ class Mention(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "platform", "external_id"),
         Index("ix_mentions_workspace_created", "workspace_id", "created_at"),
+        # An author's mentions, newest first (the member sidebar, Listening's author panel).
+        Index("ix_mentions_identity_created", "identity_id", text("created_at DESC")),
     )
 
     workspace_id: Mapped[str] = mapped_column(
@@ -29,7 +31,7 @@ class Mention(IdMixin, Base):
     )
     url: Mapped[str | None] = mapped_column(String(2000))
     identity_id: Mapped[str | None] = mapped_column(
-        ForeignKey("member_identities.id", ondelete="SET NULL"), index=True
+        ForeignKey("member_identities.id", ondelete="SET NULL")
     )
     kind: Mapped[str] = mapped_column(String(40), default="post")
     title: Mapped[str | None] = mapped_column(String(1000))

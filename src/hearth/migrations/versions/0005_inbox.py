@@ -20,6 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # The member sidebar reads an author's mentions newest first (benchmarks/inbox_RESULTS.md).
+    with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentions_identity_id')
+        batch_op.create_index('ix_mentions_identity_created', ['identity_id', sa.text('created_at DESC')], unique=False)
     op.create_table('conversations',
     sa.Column('workspace_id', sa.String(length=36), nullable=False),
     sa.Column('thread_key', sa.String(length=400), nullable=False),
@@ -51,9 +55,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('workspace_id', 'thread_key', name=op.f('uq_conversations_workspace_id_thread_key'))
     )
     with op.batch_alter_table('conversations', schema=None) as batch_op:
-        batch_op.create_index('ix_conversations_assignee', ['workspace_id', 'assignee_id', 'state'], unique=False)
+        batch_op.create_index('ix_conversations_assignee_order', ['workspace_id', 'assignee_id', sa.text('priority DESC'), 'awaiting_since', 'id'], unique=False, postgresql_where=sa.text("state IN ('open', 'pending')"), sqlite_where=sa.text("state IN ('open', 'pending')"))
         batch_op.create_index(batch_op.f('ix_conversations_member_id'), ['member_id'], unique=False)
-        batch_op.create_index('ix_conversations_queue', ['workspace_id', 'state', 'priority'], unique=False)
+        batch_op.create_index('ix_conversations_queue_order', ['workspace_id', 'state', sa.text('priority DESC'), 'awaiting_since', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversations_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('knowledge_items',
@@ -223,6 +227,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentions_identity_created')
+        batch_op.create_index('ix_mentions_identity_id', ['identity_id'], unique=False)
     with op.batch_alter_table('sla_breaches', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sla_breaches_workspace_id'))
         batch_op.drop_index(batch_op.f('ix_sla_breaches_conversation_id'))
@@ -265,8 +272,8 @@ def downgrade() -> None:
     op.drop_table('knowledge_items')
     with op.batch_alter_table('conversations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conversations_workspace_id'))
-        batch_op.drop_index('ix_conversations_queue')
+        batch_op.drop_index('ix_conversations_queue_order')
         batch_op.drop_index(batch_op.f('ix_conversations_member_id'))
-        batch_op.drop_index('ix_conversations_assignee')
+        batch_op.drop_index('ix_conversations_assignee_order')
 
     op.drop_table('conversations')
