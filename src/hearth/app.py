@@ -115,10 +115,10 @@ def _mount_static(app: FastAPI) -> None:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from hearth.api.routers import docs, me, workspaces
+    from hearth.api.routers import docs, me, mentions, workspaces
     from hearth.web.routes import audit, auth, ops, shell, team
 
-    for module in (ops, auth, team, audit, docs, me, workspaces):
+    for module in (ops, auth, team, audit, docs, me, workspaces, mentions):
         app.include_router(module.router)
     for router in extra_routers():
         app.include_router(router)

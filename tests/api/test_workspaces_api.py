@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from hearth.auth.actions import user_actor
 from hearth.models import ApiToken
@@ -85,3 +86,27 @@ def test_openapi_documents_the_api_and_not_the_web_pages(client_for) -> None:
     paths = set(spec["paths"])
     assert "/api/v1/workspaces/{workspace_id}/members" in paths
     assert not any(p.startswith("/w/") or p == "/login" for p in paths)
+
+
+def test_mentions_are_listed_with_filters_and_naive_times_read_as_utc(api, factory) -> None:
+    from tests.inbox.inboxkit import deliver, item
+
+    client, ws_id, _ = api
+    deliver(factory, ws_id, item(1, "pizza froide encore"), item(2, "super set", author="max"))
+    with factory() as session:
+        from hearth.models import ApiToken, User
+
+        alice = session.scalar(select(User).where(User.email == "alice@example.com"))
+        grant, scopes = check_create_api_token(session, user_actor(alice), ws_id, "reader",
+                                               ["mentions.view", "audit.view"])
+        _, raw = do_create_api_token(session, grant, name="reader", scopes=scopes,
+                                     expires_days=None, actor=user_actor(alice))
+        session.commit()
+        assert session.scalar(select(ApiToken.id).where(ApiToken.name == "reader"))
+    client.headers["Authorization"] = f"Bearer {raw}"
+    found = client.get(f"/api/v1/workspaces/{ws_id}/mentions", params={"query": "pizza"}).json()
+    assert [m["text"] for m in found] == ["pizza froide encore"]
+    one = client.get(f"/api/v1/workspaces/{ws_id}/mentions/{found[0]['id']}").json()
+    assert one["external_id"] == "mastodon-1"
+    audit = client.get(f"/api/v1/workspaces/{ws_id}/audit", params={"since": "2020-01-01T00:00:00"})
+    assert audit.status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
@@ -25,6 +25,11 @@ from hearth.workspace import actions
 from hearth.workspace.queries import AuditFilter, list_audit, list_team
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}", tags=["workspaces"])
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Query-string times without a zone are read as UTC (the database refuses naive ones)."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 @router.get("", response_model=WorkspaceOut)
@@ -108,5 +113,5 @@ def audit(
     db: Session = Depends(db_session, scope="function"),
 ) -> list:
     require(grant, Permission.AUDIT_VIEW)
-    flt = AuditFilter(actor=actor, action=action, since=since, until=until)
+    flt = AuditFilter(actor=actor, action=action, since=_aware(since), until=_aware(until))
     return list_audit(db, grant.workspace_id, flt, limit=max(1, min(limit, 500)), before_seq=before)
