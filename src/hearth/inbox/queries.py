@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -127,6 +128,9 @@ def timeline(session: Session, conversation: Conversation) -> list[TimelineItem]
 
 @dataclass
 class MemberPanel:
+    member_id: str
+    tags: list[str]
+    notes: list[Any]
     identities: list[MemberIdentity]
     mentions: int
     sentiment: Counter[str]
@@ -166,12 +170,19 @@ def member_panel(session: Session, conversation: Conversation) -> MemberPanel | 
             .limit(10)
         )
     )
+    from hearth.members.actions import list_member_notes
+    from hearth.models import CommunityMember
+
+    member = session.get(CommunityMember, conversation.member_id)
     return MemberPanel(
-        identities,
-        len(rows),
-        sentiment,
-        [(k, v[0], v[1]) for k, v in sorted(weeks.items())][-8:],
-        others,
+        member_id=conversation.member_id,
+        tags=list(member.tags or []) if member else [],
+        notes=list_member_notes(session, conversation.member_id),
+        identities=identities,
+        mentions=len(rows),
+        sentiment=sentiment,
+        trend=[(k, v[0], v[1]) for k, v in sorted(weeks.items())][-8:],
+        other_conversations=others,
     )
 
 

@@ -18,7 +18,7 @@ from hearth.models.inbox import (
 from hearth.models.ingest import WebhookDelivery
 from hearth.models.job import Job
 from hearth.models.listening import ListeningQuery, MentionMatch
-from hearth.models.member import CommunityMember, MemberIdentity
+from hearth.models.member import CommunityMember, MemberIdentity, MemberNote
 from hearth.models.membership import ApiToken, Invitation, Membership
 from hearth.models.mention import Mention
 from hearth.models.notification import (
@@ -54,6 +54,7 @@ __all__ = [
     "ListeningQuery",
     "LoginAttempt",
     "MemberIdentity",
+    "MemberNote",
     "Membership",
     "Mention",
     "MentionMatch",

@@ -15,6 +15,7 @@ from hearth.inbox import queries as iq
 from hearth.inbox.intake import new_idempotency_key
 from hearth.kit.errors import HearthError, ValidationFailedError
 from hearth.kit.time import utcnow
+from hearth.members import actions as members
 from hearth.models import Mention
 from hearth.web.areas import AREA_BY_SLUG, AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
@@ -396,6 +397,30 @@ def ai_draft(
             http,
         )
     return render(request, "inbox/_draft.html", page=page, c=conversation, result=result)
+
+
+@router.post("/w/{slug}/inbox/members/{member_id}/tags")
+def member_tags(member_id: str, tags: str = Form(""), back: str = Form(""),
+                page: WorkspacePage = Depends(workspace_page), db: Session = DB) -> Response:
+    member = members.access_member(db, page.actor, page.workspace.id, member_id,
+                                   Permission.INBOX_REPLY)
+    members.do_set_member_tags(db, member, members.clean_member_tags(tags), actor=page.actor)
+    return RedirectResponse(_back_to(page, back), status_code=303)
+
+
+@router.post("/w/{slug}/inbox/members/{member_id}/notes")
+def member_note(member_id: str, text: str = Form(""), back: str = Form(""),
+                page: WorkspacePage = Depends(workspace_page), db: Session = DB) -> Response:
+    member = members.access_member(db, page.actor, page.workspace.id, member_id,
+                                   Permission.INBOX_REPLY)
+    members.do_add_member_note(db, member, members.check_member_note(text), actor=page.actor)
+    return RedirectResponse(_back_to(page, back), status_code=303)
+
+
+def _back_to(page: WorkspacePage, back: str) -> str:
+    # Only a conversation of this workspace: never an arbitrary redirect target.
+    prefix = f"{_base(page)}/c/"
+    return back if back.startswith(prefix) and "//" not in back else _base(page)
 
 
 @router.post("/w/{slug}/inbox/c/{conversation_id}/presence")
