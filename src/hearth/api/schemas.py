@@ -8,11 +8,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class ErrorOut(BaseModel):
-    error: str
-    message: str
-
-
 class WorkspaceOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str

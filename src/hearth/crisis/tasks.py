@@ -12,13 +12,11 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hearth.crisis.tick import run_tick
 from hearth.kit import jobs
 from hearth.kit.time import utcnow
-from hearth.models import Job
 
 log = logging.getLogger("hearth.crisis")
 
@@ -44,12 +42,4 @@ def radar_tick(session: Session, payload: dict[str, Any]) -> None:
 
 def ensure_radar_scheduled(session: Session) -> bool:
     """Enqueue a tick unless one is waiting or running; True when one was enqueued."""
-    pending = session.scalar(
-        select(Job.id)
-        .where(Job.kind == TICK_JOB, Job.state.in_([jobs.JobState.QUEUED, jobs.JobState.RUNNING]))
-        .limit(1)
-    )
-    if pending is not None:
-        return False
-    jobs.enqueue(session, TICK_JOB, max_attempts=10)
-    return True
+    return jobs.ensure_scheduled(session, TICK_JOB)

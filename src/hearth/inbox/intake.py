@@ -265,15 +265,10 @@ def pick_assignee(session: Session, workspace_id: str, assign: dict) -> str | No
     recently (ties broken by the order given), so the turn survives restarts."""
     from hearth.models import Membership
 
-    candidates = [
-        u
-        for u in assign.get("user_ids", [])
-        if session.scalar(
-            select(Membership.id).where(
-                Membership.workspace_id == workspace_id, Membership.user_id == u
-            )
-        )
-    ]
+    wanted = list(assign.get("user_ids", []))
+    members = set(session.scalars(select(Membership.user_id).where(
+        Membership.workspace_id == workspace_id, Membership.user_id.in_(wanted))))
+    candidates = [u for u in wanted if u in members]  # keep the rule's order
     if not candidates:
         return None
     if assign["mode"] == "user":

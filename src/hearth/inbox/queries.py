@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -217,15 +217,5 @@ def list_saved_replies(session: Session, workspace_id: str) -> list[SavedReply]:
             select(SavedReply)
             .where(SavedReply.workspace_id == workspace_id, SavedReply.archived_at.is_(None))
             .order_by(SavedReply.name)
-        )
-    )
-
-
-def replies_since(session: Session, conversation_id: str, since: datetime) -> list[OutboundReply]:
-    return list(
-        session.scalars(
-            select(OutboundReply).where(
-                OutboundReply.conversation_id == conversation_id, OutboundReply.created_at > since
-            )
         )
     )

@@ -7,7 +7,6 @@ serialises it as JSON and the store upserts it on (workspace, platform, external
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -58,7 +57,3 @@ class MentionIn(BaseModel):
 
     def received_key(self) -> tuple[str, str]:
         return (self.platform, self.external_id)
-
-
-def utc_iso(value: datetime) -> str:
-    return value.isoformat()

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hearth.authz.actor import Actor
@@ -39,9 +38,9 @@ from hearth.ingest.persist import store_incoming
 from hearth.ingest.policy import is_pollable
 from hearth.ingest.queries import POLL_JOB, list_due_channels
 from hearth.kit.crypto import SecretBox, SecretDecryptionError
-from hearth.kit.jobs import JobState, enqueue, job_handler
+from hearth.kit.jobs import enqueue, ensure_scheduled, job_handler
 from hearth.kit.time import utcnow
-from hearth.models import Channel, Job
+from hearth.models import Channel
 
 log = logging.getLogger("hearth.ingest.poll")
 
@@ -256,9 +255,4 @@ def ensure_polls_scheduled(session: Session) -> bool:
 
     Call once at start-up from the process that runs jobs (as the crisis radar is started).
     """
-    pending = session.scalar(select(Job.id).where(
-        Job.kind == SCHEDULE_JOB, Job.state.in_([JobState.QUEUED, JobState.RUNNING])).limit(1))
-    if pending is not None:
-        return False
-    enqueue(session, SCHEDULE_JOB, max_attempts=10)
-    return True
+    return ensure_scheduled(session, SCHEDULE_JOB)

@@ -276,15 +276,5 @@ def list_saved_queries(session: Session, workspace_id: str) -> list[ListeningQue
     )
 
 
-def distinct_values(session: Session, workspace_id: str, column: Any) -> list[str]:
-    rows = session.scalars(
-        select(column)
-        .where(Mention.workspace_id == workspace_id, column.is_not(None))
-        .distinct()
-        .limit(50)
-    )
-    return sorted(rows)
-
-
 def parse_adhoc(text: str) -> Query | None:
     return parse(text) if text.strip() else None
