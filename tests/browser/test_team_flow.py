@@ -76,6 +76,7 @@ def test_invite_change_role_and_audit_in_two_languages(
 
 def test_keyboard_shortcut_moves_between_areas(page: Page, live_server: str, briquo: None) -> None:
     _log_in(page, live_server)
+    page.wait_for_load_state("load")  # hearth.js is deferred: keys before it loads do nothing
     page.keyboard.press("g")
     page.keyboard.press("l")
     expect(page).to_have_url(re.compile(r"/w/briquo/listening$"))
