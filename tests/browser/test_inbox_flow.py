@@ -55,6 +55,7 @@ def test_route_assign_reply_note_close_and_reopen(
     expect(row).to_contain_text("pièces manquantes")  # routed by the default rules
     row.get_by_role("link").click()
     expect(page).to_have_url(re.compile(rf"/inbox/c/{conversation_id}$"))
+    page.wait_for_load_state("load")  # htmx is deferred: typing before it loads triggers nothing
 
     page.locator("select[name=assignee]").select_option(label="Bob")
     page.get_by_role("button", name="Assign", exact=True).click()
@@ -96,10 +97,10 @@ def test_collision_warning_between_two_teammates(
     _, conversation_id = inbox
     url = f"{live_server}/w/briquo/inbox/c/{conversation_id}"
     _log_in(page, live_server, "alice@example.com")
-    page.goto(url)
+    page.goto(url, wait_until="load")
     bob = browser.new_context(locale="en-GB").new_page()
     _log_in(bob, live_server, "bob@example.com")
-    bob.goto(url)
+    bob.goto(url, wait_until="load")
     bob.locator("#reply-text").fill("Salut ! On regarde ça tout de suite.")
     expect(page.get_by_test_id("presence")).to_contain_text("Bob", timeout=15_000)
     bob.get_by_role("button", name="Send reply").click()
