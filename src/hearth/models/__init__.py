@@ -4,6 +4,7 @@ from hearth.models.audit import AuditEntry, AuditHead
 from hearth.models.channel import Channel
 from hearth.models.crisis import CrisisAlert, CrisisBucket, CrisisDetectorState, CrisisWatch
 from hearth.models.inbox import (
+    Attachment,
     Conversation,
     ConversationEvent,
     ConversationPresence,
@@ -36,6 +37,7 @@ __all__ = [
     "AlertNotification",
     "NotificationPreference",
     "ApiToken",
+    "Attachment",
     "AuditEntry",
     "AuditHead",
     "Channel",

@@ -3,7 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hearth.kit.db import Base, IdMixin, PortableJSON, UTCDateTime
@@ -104,6 +114,30 @@ class OutboundReply(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attachment(IdMixin, Base):
+    """A file sent with a reply. The bytes live in the row: one place to back up, to erase with
+    the workspace or the reply (ON DELETE CASCADE), on SQLite and PostgreSQL alike; the sizes are
+    capped by the networks (a few MB), far below what either database handles comfortably."""
+
+    __tablename__ = "attachments"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    reply_id: Mapped[str] = mapped_column(
+        ForeignKey("outbound_replies.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    alt_text: Mapped[str | None] = mapped_column(String(1500))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class RoutingRule(IdMixin, Base):
