@@ -135,6 +135,7 @@ def extra_routers() -> list:
         hooks,
         inbox,
         inbox_admin,
+        incidents,
         listening,
         notifications,
     )
@@ -146,6 +147,7 @@ def extra_routers() -> list:
         channels.router,
         hooks.router,
         crisis.router,
+        incidents.router,
         notifications.router,
     ]
 

@@ -19,6 +19,7 @@ TASK_MODULES = (
     "hearth.inbox.tasks",
     "hearth.crisis.tasks",
     "hearth.crisis.notify_tasks",
+    "hearth.crisis.statement_tasks",
 )
 
 

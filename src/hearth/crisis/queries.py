@@ -57,11 +57,17 @@ def alert_series(session: Session, alert: CrisisAlert, now: datetime) -> list[Ch
     """Counts and the radar's baseline per bucket, from a little before the episode's start."""
     since = alert.opened_at - CHART_LEAD
     until = min(alert.resolved_at or now, since + CHART_MAX)
+    return topic_series(session, alert.workspace_id, alert.topic_key, since, until)
+
+
+def topic_series(
+    session: Session, workspace_id: str, topic_key: str, since: datetime, until: datetime
+) -> list[ChartPoint]:
     rows = session.scalars(
         select(CrisisBucket)
         .where(
-            CrisisBucket.workspace_id == alert.workspace_id,
-            CrisisBucket.topic_key == alert.topic_key,
+            CrisisBucket.workspace_id == workspace_id,
+            CrisisBucket.topic_key == topic_key,
             CrisisBucket.bucket_start >= since,
             CrisisBucket.bucket_start < until + BUCKET,
         )

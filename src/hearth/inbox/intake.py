@@ -25,6 +25,7 @@ from hearth.kit.crypto import random_token
 from hearth.kit.time import utcnow
 from hearth.models import MemberIdentity, Mention, Workspace
 from hearth.models.inbox import Conversation, ConversationEvent, RoutingRule
+from hearth.moderation.policy import REVIEW_TAG, ModerationPolicy, policy_for
 
 ROUTER = Actor.system("routing")
 OPEN_STATES = ("open", "pending", "snoozed")
@@ -121,16 +122,18 @@ def route_mentions(session: Session, workspace_id: str, mention_ids: Sequence[st
     if not mention_ids:
         return 0
     rules = load_rules(session, workspace_id)
-    cutoff = utcnow() - max_conversation_age(session.get(Workspace, workspace_id))
+    workspace = session.get(Workspace, workspace_id)
+    cutoff = utcnow() - max_conversation_age(workspace)
+    policy = policy_for(workspace.settings if workspace else None)
     placed = 0
     for arrival in _arrivals(session, mention_ids):
-        if _place(session, arrival, rules, cutoff) is not None:
+        if _place(session, arrival, rules, cutoff, policy) is not None:
             placed += 1
     return placed
 
 
 def _place(session: Session, arrival: _Arrival, rules: list[CompiledRule],
-           max_age_cutoff: datetime) -> Conversation | None:
+           max_age_cutoff: datetime, policy: ModerationPolicy) -> Conversation | None:
     mention, identity = arrival.mention, arrival.identity
     conversation = _conversation_of_parent(session, mention)
     if conversation is None:
@@ -147,6 +150,11 @@ def _place(session: Session, arrival: _Arrival, rules: list[CompiledRule],
         return None  # heard in Listening, but too old to open a conversation now
     followers = identity.followers if identity else 0
     decision = decide(rules, facts_of(mention, followers, identity.handle if identity else ""))
+    review = policy.review_reason(mention.toxicity)
+    if review is not None:  # the moderation mode puts it in front of a moderator
+        decision.open = True
+        decision.tags.append(REVIEW_TAG)
+        decision.priority_label = policy.review_priority
     if not decision.open:
         return None
     conversation = _open(session, mention, identity, decision)

@@ -16,6 +16,13 @@ from hearth.models.inbox import (
     SlaBreach,
     SlaPolicy,
 )
+from hearth.models.incident import (
+    Incident,
+    IncidentEvent,
+    IncidentStatement,
+    IncidentTask,
+    StatementPost,
+)
 from hearth.models.ingest import WebhookDelivery
 from hearth.models.job import Job
 from hearth.models.listening import ListeningQuery, MentionMatch
@@ -50,6 +57,10 @@ __all__ = [
     "CrisisBucket",
     "CrisisDetectorState",
     "CrisisWatch",
+    "Incident",
+    "IncidentEvent",
+    "IncidentStatement",
+    "IncidentTask",
     "Invitation",
     "Job",
     "KnowledgeItem",
@@ -64,6 +75,7 @@ __all__ = [
     "RoutingRule",
     "SavedReply",
     "SlaBreach",
+    "StatementPost",
     "SlaPolicy",
     "User",
     "UserSession",

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from hearth.crisis.incident_queries import open_incident_of_alert
 from hearth.crisis.queries import find_banner_alert
 from hearth.crisis.reason import Reason, format_reason
 from hearth.kit.time import utcnow
@@ -18,6 +19,7 @@ class Banner:
     alert_id: str
     severity: str
     text: str
+    incident_id: str | None = None  # the open incident room of this alert, if any
 
 
 def reason_text(alert: CrisisAlert, locale: str, timezone: str) -> str:
@@ -33,4 +35,10 @@ def banner_for(session: Session, workspace_id: str, locale: str, timezone: str) 
     alert = find_banner_alert(session, workspace_id, utcnow())
     if alert is None:
         return None
-    return Banner(alert.id, alert.severity, reason_text(alert, locale, timezone))
+    room = open_incident_of_alert(session, alert)
+    return Banner(
+        alert.id,
+        alert.severity,
+        reason_text(alert, locale, timezone),
+        room.id if room is not None and room.closed_at is None else None,
+    )

@@ -35,6 +35,20 @@ LABELS: dict[str, str] = {
     "none": N_("none"),
     "sparingly": N_("sparingly"),
     "free": N_("free"),
+    # Incident room: statements, their posts, the moderation mode, sentiments.
+    "draft": N_("draft"),
+    "approved": N_("approved"),
+    "withdrawn": N_("withdrawn"),
+    "queued": N_("queued"),
+    "sending": N_("sending"),
+    "sent": N_("posted"),
+    "failed": N_("failed"),
+    "unknown": N_("not confirmed yet"),
+    "standard": N_("standard"),
+    "strict": N_("strict"),
+    "negative": N_("negative"),
+    "positive": N_("positive"),
+    "neutral": N_("neutral"),
 }
 
 

@@ -13,8 +13,9 @@ from hearth.authz.access import require
 from hearth.authz.roles import Permission
 from hearth.crisis import actions
 from hearth.crisis import queries as q
+from hearth.crisis.incident_queries import list_incidents, open_incident_of_alert
 from hearth.kit.time import utcnow
-from hearth.models import CrisisAlert
+from hearth.models import CrisisAlert, Incident
 from hearth.web.areas import AREA_BY_SLUG, AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
 from hearth.web.crisis_charts import crisis_chart
@@ -65,6 +66,7 @@ def crisis_page(
         _view(db, page, a, with_chart=a.resolved_at is None)
         for a in q.list_alerts(db, page.workspace.id)
     ]
+    incidents = list_incidents(db, page.workspace.id)
     return render(
         request,
         "crisis/page.html",
@@ -72,7 +74,20 @@ def crisis_page(
         areas=AREAS,
         area=AREA_BY_SLUG["crisis"],
         alerts=alerts,
+        incidents=incidents,
+        rooms=_rooms(incidents),
+        error=N_("give the incident a short title (what is happening)")
+        if request.query_params.get("incident_error") else None,
     )
+
+
+def _rooms(incidents: list[Incident]) -> dict[str, Incident]:
+    """The room of each alert (the latest one, when an alert had several)."""
+    rooms: dict[str, Incident] = {}
+    for incident in sorted(incidents, key=lambda i: i.opened_at):
+        if incident.alert_id:
+            rooms[incident.alert_id] = incident
+    return rooms
 
 
 @router.get("/w/{slug}/crisis/alerts/{alert_id}")
@@ -80,6 +95,7 @@ def alert_page(
     alert_id: str, request: Request, page: WorkspacePage = Depends(workspace_page), db: Session = DB
 ) -> Response:
     alert = actions.access_alert(db, page.actor, page.workspace.id, alert_id)
+    room = open_incident_of_alert(db, alert)
     return render(
         request,
         "crisis/detail.html",
@@ -87,6 +103,7 @@ def alert_page(
         areas=AREAS,
         area=AREA_BY_SLUG["crisis"],
         a=_view(db, page, alert, with_chart=True),
+        rooms={alert.id: room} if room else {},
     )
 
 
