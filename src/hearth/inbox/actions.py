@@ -8,6 +8,7 @@ Replies are delivered by a job enqueued in the same transaction (after commit, n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from hearth.authz.access import access_with
 from hearth.authz.actor import Actor
 from hearth.authz.policy import WorkspaceGrant
 from hearth.authz.roles import Permission
+from hearth.inbox.attachments import CheckedAttachment, do_store_attachments
 from hearth.inbox.events import EventKind, add_event
 from hearth.inbox.intake import refresh_priority
 from hearth.inbox.routing import PRIORITY_LABELS
@@ -100,8 +102,10 @@ def queue_reply(
     idempotency_key: str,
     actor: Actor,
     counts_as_response: bool = True,
+    attachments: Sequence[CheckedAttachment] = (),
 ) -> OutboundReply:
-    """Record the reply and enqueue its delivery. The same key twice is the same reply."""
+    """Record the reply (with its files) and enqueue its delivery. The same key twice is the
+    same reply: a double submit stores neither the text nor the files again."""
     existing = session.scalar(
         select(OutboundReply).where(
             OutboundReply.workspace_id == conversation.workspace_id,
@@ -132,6 +136,8 @@ def queue_reply(
         )
         assert found is not None
         return found
+    if attachments:
+        do_store_attachments(session, reply, attachments, actor=actor)
     add_event(
         session, conversation, EventKind.REPLY_QUEUED, actor=actor, reply_id=reply.id, body=text
     )
@@ -149,7 +155,7 @@ def queue_reply(
         action="inbox.reply.queued",
         workspace_id=conversation.workspace_id,
         target=_target(conversation),
-        data={"reply": reply.id, "chars": len(text)},
+        data={"reply": reply.id, "chars": len(text), "attachments": len(attachments)},
     )
     return reply
 
@@ -172,6 +178,7 @@ def do_reply(
     idempotency_key: str,
     actor: Actor,
     counts_as_response: bool = True,
+    attachments: Sequence[CheckedAttachment] = (),
 ) -> OutboundReply:
     return queue_reply(
         session,
@@ -181,6 +188,7 @@ def do_reply(
         idempotency_key=idempotency_key,
         actor=actor,
         counts_as_response=counts_as_response,
+        attachments=attachments,
     )
 
 
@@ -433,7 +441,8 @@ def check_retry_reply(
 
 
 def do_retry_reply(session: Session, reply: OutboundReply, *, actor: Actor) -> None:
-    """Same text, same idempotency key: a network that saw the first try recognises it."""
+    """Same text, same files, same idempotency key: a network that saw the first try
+    recognises it."""
     reply.outcome, reply.failed_at, reply.error = "queued", None, None
     jobs.enqueue(
         session, "inbox.reply.deliver", {"reply_id": reply.id}, workspace_id=reply.workspace_id

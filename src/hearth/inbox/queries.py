@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from hearth.inbox.attachments import list_reply_attachments
 from hearth.kit.time import utcnow
 from hearth.models import MemberIdentity, Mention, User
 from hearth.models.inbox import (
+    Attachment,
     Conversation,
     ConversationEvent,
     ConversationPresence,
@@ -101,6 +103,7 @@ class TimelineItem:
     event: ConversationEvent
     mention: Mention | None
     reply: OutboundReply | None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def timeline(session: Session, conversation: Conversation) -> list[TimelineItem]:
@@ -120,8 +123,14 @@ def timeline(session: Session, conversation: Conversation) -> list[TimelineItem]
         r.id: r
         for r in session.scalars(select(OutboundReply).where(OutboundReply.id.in_(reply_ids)))
     }
+    files = list_reply_attachments(session, list(replies))
     return [
-        TimelineItem(e, mentions.get(e.mention_id or ""), replies.get(e.reply_id or ""))
+        TimelineItem(
+            e,
+            mentions.get(e.mention_id or ""),
+            replies.get(e.reply_id or ""),
+            tuple(files.get(e.reply_id or "", ())),
+        )
         for e in events
     ]
 

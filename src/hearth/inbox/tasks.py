@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from hearth.audit.chain import Target, record
 from hearth.authz.actor import Actor
+from hearth.inbox.attachments import outgoing_attachments
 from hearth.inbox.events import EventKind, add_event
 from hearth.ingest.connectors.base import (
     Capability,
     ConnectorError,
     Delivery,
     DeliveryOutcome,
+    OutgoingAttachment,
     RateLimitedError,
     TransientNetworkError,
 )
@@ -50,6 +52,7 @@ class _Plan:
     channel_sealed: str | None
     simulated: bool
     reconcile: bool
+    attachments: tuple[OutgoingAttachment, ...] = ()
 
 
 def _channel_for(session: Session, conversation: Conversation) -> Channel | None:
@@ -86,6 +89,7 @@ def _plan(session: Session, reply: OutboundReply) -> _Plan | None:
         channel.credentials_encrypted if channel else None,
         simulated=bool((workspace.settings or {}).get("demo")),
         reconcile=reply.outcome in ("sending", "unknown"),
+        attachments=tuple(outgoing_attachments(session, reply.id)),
     )
 
 
@@ -107,6 +111,8 @@ def _send(plan: _Plan) -> Delivery:
     cls: type[Connector] = get_connector_class(plan.platform)
     if Capability.REPLY not in cls.capabilities:
         return Delivery(DeliveryOutcome.FAILED, error=f"{cls.label} does not allow replies")
+    if plan.attachments and Capability.ATTACHMENTS not in cls.capabilities:
+        return Delivery(DeliveryOutcome.FAILED, error=f"{cls.label} does not take files")
     credentials = open_credentials(
         SecretBox(context.secret_key), cls.credentials_model, plan.channel_sealed
     )
@@ -121,7 +127,14 @@ def _send(plan: _Plan) -> Delivery:
                 return found
         if plan.parent_external_id is None:
             return Delivery(DeliveryOutcome.FAILED, error="there is no message to reply to")
-        return connector.reply(plan.parent_external_id, plan.text, idempotency_key=plan.key)
+        if not plan.attachments:  # connectors written before attachments keep working
+            return connector.reply(plan.parent_external_id, plan.text, idempotency_key=plan.key)
+        return connector.reply(
+            plan.parent_external_id,
+            plan.text,
+            idempotency_key=plan.key,
+            attachments=plan.attachments,
+        )
     finally:
         if client is not context.http:
             client.close()

@@ -22,6 +22,9 @@ import threading
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
@@ -70,6 +73,38 @@ class Recorded:
 
     def form(self) -> dict[str, str]:
         return {k: v[-1] for k, v in parse_qs(self.body.decode()).items()}
+
+    def multipart(self) -> dict[str, Part]:
+        """The parts of a ``multipart/form-data`` body by field name, parsed as a server would
+        (from the boundary in the Content-Type header); an empty dict for any other body."""
+        content_type = self.headers.get("content-type", "")
+        if not content_type.startswith("multipart/form-data"):
+            return {}
+        head = f"Content-Type: {content_type}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + self.body)
+        parts: dict[str, Part] = {}
+        for sub in message.iter_parts() if isinstance(message, EmailMessage) else ():
+            name = sub.get_param("name", header="content-disposition")
+            if isinstance(name, str):
+                parts[name] = Part(
+                    filename=sub.get_filename(),
+                    content_type=sub.get_content_type(),
+                    data=sub.get_payload(decode=True) or b"",
+                )
+        return parts
+
+
+@dataclass(frozen=True)
+class Part:
+    """One field of a multipart form: a file (with a filename) or a plain value."""
+
+    filename: str | None
+    content_type: str
+    data: bytes
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
 
 
 Handler = Callable[[Recorded], Canned]

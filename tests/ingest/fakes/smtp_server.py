@@ -32,6 +32,13 @@ class Received:
         assert isinstance(msg, EmailMessage)
         return msg
 
+    def attachments(self) -> list[tuple[str | None, str, bytes]]:
+        """The MIME parts sent as attachments: (filename, content type, decoded bytes)."""
+        return [
+            (part.get_filename(), part.get_content_type(), part.get_payload(decode=True) or b"")
+            for part in self.message().iter_attachments()
+        ]
+
 
 class FakeSmtpServer:
     def __init__(self, *, user: str = USER, password: str = PASSWORD) -> None:

@@ -36,6 +36,7 @@ class Capability(enum.StrEnum):
     HIDE = "hide"
     DELETE = "delete"
     DIRECT_MESSAGES = "direct_messages"
+    ATTACHMENTS = "attachments"  # files sent with a reply, within ``attachment_policy``
 
 
 class ConnectorError(HearthError):
@@ -114,6 +115,33 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class AttachmentPolicy:
+    """What one reply may carry on a network, from the network's published limits.
+
+    The composer shows it, the inbox enforces it before anything is stored, and the connector
+    can rely on it: a file it is handed has a type from ``content_types`` (sniffed from the
+    bytes, never the browser's word) and fits the sizes.
+    """
+
+    max_count: int
+    max_bytes: int  # per file
+    content_types: frozenset[str]
+    max_total_bytes: int | None = None  # all files of one reply together
+    alt_text: bool = False  # the network shows a description with images (accessibility)
+    max_alt_chars: int = 1500
+
+
+@dataclass(frozen=True)
+class OutgoingAttachment:
+    """A file to send with a reply, already checked against the connector's policy."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True)
 class FetchRequest:
     """What the workspace wants heard: search terms, hashtags, handles, places to watch."""
 
@@ -136,6 +164,8 @@ class Connector:
     credentials_model: ClassVar[type[BaseModel]]
     # Characters allowed in one post/reply on this network, for the composer's length check.
     max_text_length: ClassVar[int | None] = None
+    # Set with ``Capability.ATTACHMENTS``: what a reply may carry.
+    attachment_policy: ClassVar[AttachmentPolicy | None] = None
 
     def __init__(self, credentials: BaseModel, *, http: httpx.Client) -> None:
         self.credentials = credentials
@@ -147,7 +177,17 @@ class Connector:
     def fetch(self, request: FetchRequest, cursor: dict[str, Any]) -> FetchResult:
         raise NotImplementedError
 
-    def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
+    def reply(
+        self,
+        parent_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),
+    ) -> Delivery:
+        """Answer an item. Files are uploaded before the reply is posted: a refused upload is
+        raised as ``PermanentNetworkError`` (nothing was posted), so the caller marks the reply
+        FAILED and keeps it for "Send again". Only connectors with ``ATTACHMENTS`` get files."""
         raise NotImplementedError
 
     def publish(self, text: str, *, idempotency_key: str) -> Delivery:

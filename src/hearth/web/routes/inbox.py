@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from hearth.authz.access import require
 from hearth.authz.roles import Permission
 from hearth.inbox import actions, assist, csat, sla
+from hearth.inbox import attachments as files
 from hearth.inbox import queries as iq
 from hearth.inbox.intake import new_idempotency_key
 from hearth.kit.errors import HearthError, ValidationFailedError
 from hearth.kit.time import utcnow
 from hearth.members import actions as members
 from hearth.models import Mention
+from hearth.web import i18n
 from hearth.web.areas import AREA_BY_SLUG, AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
 from hearth.web.i18n import N_
@@ -24,6 +28,12 @@ from hearth.workspace.queries import list_team
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 DB = Depends(db_session, scope="function")
+# File slots in the composer (file_0, alt_0, …); a network's policy shows fewer.
+FILE_SLOTS = 10
+# Read at most this much of one uploaded file, and of all files of a reply: anything longer is
+# refused by every policy (the largest is Mastodon's, 4 images of 16 MiB).
+MAX_READ_BYTES = 16 * 1024 * 1024 + 1
+READ_BUDGET = 4 * 16 * 1024 * 1024 + 1
 
 
 def _base(page: WorkspacePage) -> str:
@@ -133,6 +143,8 @@ def _conversation_page(
     context["suggestions"] = assist.suggestions_for(db, conversation, last_in)
     context["saved_replies"] = assist.filled_saved_replies(db, conversation)
     context["ai_drafting"] = bool(((page.workspace.settings or {}).get("llm") or {}).get("enabled"))
+    context["files"] = _composer_files(conversation.platform)
+    context["filesize"] = filesize
     return render(
         request,
         "inbox/conversation.html",
@@ -178,7 +190,64 @@ def timeline(
         c=conversation,
         items=iq.timeline(db, conversation),
         team=list_team(db, page.workspace.id),
+        filesize=filesize,
     )
+
+
+def _composer_files(platform: str) -> dict[str, object] | None:
+    """What the composer's file input needs: None when the network takes no files."""
+    policy = files.policy_for(platform)
+    if policy is None:
+        return None
+    return {
+        "policy": policy,
+        "slots": range(min(policy.max_count, 4)) if policy.alt_text else range(1),
+        "multiple": not policy.alt_text,
+        "types": ", ".join(files.accepted_names(policy)),
+        "accept": files.accept_attribute(policy),
+        "max_size": filesize(policy.max_bytes),
+        "max_total": filesize(policy.max_total_bytes) if policy.max_total_bytes else None,
+    }
+
+
+def filesize(size: int) -> str:
+    """A size in the reader's language and number format (1,5 Mo in French)."""
+    value, unit = files.size_parts(size)
+    shown = i18n.number(value)
+    if unit == "MB":
+        return i18n.gettext("%(n)s MB", n=shown)
+    return i18n.gettext("%(n)s kB", n=shown) if unit == "kB" else i18n.gettext("%(n)s B", n=shown)
+
+
+def _refusal(exc: files.AttachmentRefusedError) -> str:
+    variables = {
+        k: filesize(v) if isinstance(v, files.Size) else v for k, v in exc.context.items()
+    }
+    return i18n.gettext(exc.template, **variables)
+
+
+async def reply_uploads(request: Request) -> list[files.Upload]:
+    """The files of the reply form, in slot order, each with the description typed beside it.
+
+    Memory stays bounded whatever is sent: at most ``FILE_SLOTS`` files and ``READ_BUDGET``
+    bytes are read, each file only up to ``MAX_READ_BYTES``. What is not read still carries its
+    real size, so the check refuses it (too many, too large) instead of storing a part of it.
+    """
+    form = await request.form()
+    uploads: list[files.Upload] = []
+    budget = READ_BUDGET
+    for slot in range(FILE_SLOTS):
+        alt = form.get(f"alt_{slot}")
+        description = alt if isinstance(alt, str) else ""
+        for item in form.getlist(f"file_{slot}"):
+            if not isinstance(item, UploadFile) or not item.filename:
+                continue  # a slot left empty
+            size = item.size or 0
+            readable = len(uploads) < FILE_SLOTS and size <= budget
+            data = await item.read(min(size, MAX_READ_BYTES)) if readable else b""
+            budget -= len(data)
+            uploads.append(files.Upload(item.filename, data, description, size=size))
+    return uploads
 
 
 @router.post("/w/{slug}/inbox/c/{conversation_id}/reply")
@@ -190,9 +259,13 @@ def reply(
     draft_started_at: str = Form(""),
     confirmed: str = Form(""),
     override_voice: str = Form(""),
+    uploads: list[files.Upload] = Depends(reply_uploads),
     page: WorkspacePage = Depends(workspace_page),
     db: Session = DB,
 ) -> Response:
+    # A refused reply comes back with its text and descriptions; files must be chosen again
+    # (a browser never lets a page fill in a file input).
+    kept = {"files_dropped": bool(uploads), "alts": [u.alt_text for u in uploads]}
     try:
         started = datetime.fromisoformat(draft_started_at) if draft_started_at else None
         conversation = actions.check_reply(
@@ -214,6 +287,7 @@ def reply(
             draft=text,
             error=exc.message,
             collision=True,
+            **kept,
             idempotency_key=idempotency_key,
             draft_started_at=draft_started_at,
         )
@@ -229,7 +303,23 @@ def reply(
             status=422,
             draft=text,
             error=message,
+            **kept,
             idempotency_key=idempotency_key,
+        )
+    try:
+        checked = files.check_attachments(conversation.platform, uploads)
+    except files.AttachmentRefusedError as exc:
+        return _conversation_page(
+            request,
+            page,
+            db,
+            conversation_id,
+            status=422,
+            draft=text,
+            error=_refusal(exc),
+            **kept,
+            idempotency_key=idempotency_key,
+            draft_started_at=draft_started_at,
         )
     warnings = _voice_warnings(db, page, conversation, text)
     if override_voice != "1" and any(w.blocking for w in warnings):
@@ -245,11 +335,54 @@ def reply(
             error=N_(
                 "The draft breaks the brand's voice: fix it, or tick “Send despite the warnings”."
             ),
+            **kept,
             idempotency_key=idempotency_key,
             draft_started_at=draft_started_at,
         )
-    actions.do_reply(db, conversation, text=text, idempotency_key=idempotency_key, actor=page.actor)
+    actions.do_reply(
+        db,
+        conversation,
+        text=text,
+        idempotency_key=idempotency_key,
+        actor=page.actor,
+        attachments=checked,
+    )
     return RedirectResponse(f"{_base(page)}/c/{conversation_id}", status_code=303)
+
+
+@router.get("/w/{slug}/inbox/attachments/{attachment_id}")
+def attachment(
+    attachment_id: str, page: WorkspacePage = Depends(workspace_page), db: Session = DB
+) -> Response:
+    """A file sent with a reply, for the team only, with the type verified when it was stored."""
+    found = files.access_attachment(db, page.actor, page.workspace.id, attachment_id)
+    disposition = "inline" if found.content_type.startswith("image/") else "attachment"
+    headers = {
+        "Content-Disposition": _content_disposition(disposition, found.filename),
+        "X-Content-Type-Options": "nosniff",
+        # Served from our origin: whatever the bytes hold, they run nothing and frame nothing.
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
+        "Cache-Control": "private, no-store",
+    }
+    return Response(content=found.data, media_type=found.content_type, headers=headers)
+
+
+def _content_disposition(kind: str, filename: str) -> str:
+    # RFC 6266: an ASCII fallback for old clients, the exact UTF-8 name in filename*.
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def translated_attachment_messages() -> None:  # refusals of files, translated on display
+    _ = i18n.gettext
+    _("this network does not take files with a reply")
+    _("at most %(count)s files can go with one reply here")
+    _("the files weigh %(size)s together; the limit is %(limit)s")
+    _("the file %(name)s is empty")
+    _("the file %(name)s did not arrive whole")
+    _("the file %(name)s weighs %(size)s; the limit here is %(limit)s")
+    _("the file %(name)s is not of a type this network accepts (%(types)s)")
+    _("the description of %(name)s is longer than %(limit)s characters")
 
 
 @router.post("/w/{slug}/inbox/replies/{reply_id}/retry")

@@ -13,12 +13,15 @@ idempotency key (a valid TID), so a resent ``createRecord`` cannot make a second
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from hearth.ingest.connectors.base import (
+    AttachmentPolicy,
     AuthExpiredError,
     Capability,
     ConnectionCheck,
@@ -28,6 +31,7 @@ from hearth.ingest.connectors.base import (
     DeliveryOutcome,
     FetchRequest,
     FetchResult,
+    OutgoingAttachment,
     PermanentNetworkError,
 )
 from hearth.ingest.connectors.bluesky.normalise import (
@@ -58,6 +62,15 @@ TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 # TID, so no client sorts our posts into the future.
 TID_WINDOW_START = 1_672_531_200_000_000
 TID_WINDOW_SPAN = 365 * 24 * 3600 * 1_000_000
+IMAGES_EMBED = "app.bsky.embed.images"
+# The app.bsky.embed.images lexicon: at most 4 images, each blob at most 1,000,000 bytes.
+ATTACHMENTS = AttachmentPolicy(
+    max_count=4,
+    max_bytes=1_000_000,
+    content_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"}),
+    alt_text=True,
+)
+UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 
 
 class BlueskyCredentials(BaseModel):
@@ -92,10 +105,12 @@ class BlueskyConnector(Connector):
             Capability.REPLY,
             Capability.PUBLISH,
             Capability.DELETE,
+            Capability.ATTACHMENTS,
         }
     )
     credentials_model = BlueskyCredentials
     max_text_length = 300  # graphemes, per the app.bsky.feed.post lexicon
+    attachment_policy = ATTACHMENTS
 
     credentials: BlueskyCredentials
 
@@ -106,6 +121,7 @@ class BlueskyConnector(Connector):
             token = self._access_token()
         url = f"{self.credentials.service_url}/xrpc/{nsid}"
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(kw.pop("headers", {}))
         answer = send(self.http, method, url, headers=headers, ok_statuses=frozenset({400}), **kw)
         if answer.status_code == 400:
             raise _xrpc_error(answer)
@@ -190,12 +206,23 @@ class BlueskyConnector(Connector):
         result.items = list({m.external_id: m for m in reversed(result.items)}.values())[::-1]
         return result
 
-    def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
+    def reply(
+        self,
+        parent_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),
+    ) -> Delivery:
         # Reading the parent sends nothing: its failures are raised, safe to retry.
         parent = self._get_post(parent_external_id)
         parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
         root = (parent["record"].get("reply") or {}).get("root") or parent_ref
-        return self._create_post(text, idempotency_key, {"root": root, "parent": parent_ref})
+        # A blob is content-addressed and invisible until a record uses it: uploading again on
+        # a retry is harmless, and a refusal fails the reply before any post exists.
+        images = [self._upload_image(a) for a in attachments]
+        embed = {"$type": IMAGES_EMBED, "images": images} if images else None
+        return self._create_post(text, idempotency_key, {"root": root, "parent": parent_ref}, embed)
 
     def publish(self, text: str, *, idempotency_key: str) -> Delivery:
         return self._create_post(text, idempotency_key, None)
@@ -205,7 +232,14 @@ class BlueskyConnector(Connector):
         body = {"repo": did, "collection": collection, "rkey": rkey}
         self._xrpc("POST", "com.atproto.repo.deleteRecord", json=body)
 
-    def find_delivery(self, idempotency_key: str) -> Delivery | None:
+    def find_delivery(
+        self,
+        idempotency_key: str,
+        *,
+        text: str | None = None,
+        parent_external_id: str | None = None,
+    ) -> Delivery | None:
+        # The record key is derived from the idempotency key: the key alone finds our post.
         params = {
             "repo": self._did(),
             "collection": POST_COLLECTION,
@@ -284,7 +318,33 @@ class BlueskyConnector(Connector):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def _create_post(self, text: str, key: str, reply: dict[str, Any] | None) -> Delivery:
+    def _upload_image(self, attachment: OutgoingAttachment) -> dict[str, Any]:
+        """``com.atproto.repo.uploadBlob`` takes the raw bytes; the answer's blob goes into the
+        post's images embed, with the alt text beside it."""
+        try:
+            answer = self._xrpc(
+                "POST",
+                "com.atproto.repo.uploadBlob",
+                content=attachment.data,
+                headers={"Content-Type": attachment.content_type},
+                timeout=UPLOAD_TIMEOUT,
+            )
+            blob = answer.get("blob")
+            if not isinstance(blob, dict) or not isinstance(blob.get("ref"), dict):
+                raise MalformedPayloadError(f"uploadBlob answer has no blob: {excerpt(answer)}")
+        except PermanentNetworkError as exc:
+            raise PermanentNetworkError(
+                f"Bluesky refused the attachment {attachment.filename!r}: {exc.message}"
+            ) from exc
+        return {"alt": attachment.alt_text or "", "image": blob}
+
+    def _create_post(
+        self,
+        text: str,
+        key: str,
+        reply: dict[str, Any] | None,
+        embed: dict[str, Any] | None = None,
+    ) -> Delivery:
         record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": text,
@@ -292,6 +352,8 @@ class BlueskyConnector(Connector):
         }
         if reply:
             record["reply"] = reply
+        if embed:
+            record["embed"] = embed
         body = {
             "repo": self._did(),
             "collection": POST_COLLECTION,

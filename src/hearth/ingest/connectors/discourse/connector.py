@@ -8,6 +8,7 @@ Reading: ``/posts.json`` (the forum's latest posts; it pages backwards with ``be
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -23,6 +24,7 @@ from hearth.ingest.connectors.base import (
     DeliveryOutcome,
     FetchRequest,
     FetchResult,
+    OutgoingAttachment,
 )
 from hearth.ingest.connectors.discourse.webhooks import parse_webhook, post_to_mention
 from hearth.ingest.connectors.http import (
@@ -126,7 +128,14 @@ class DiscourseConnector(Connector):
         result.items = list({m.external_id: m for m in result.items}.values())
         return result
 
-    def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
+    def reply(
+        self,
+        parent_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),  # no ATTACHMENTS: always empty
+    ) -> Delivery:
         topic_id, number = _address(parent_external_id)
         self._attempts[idempotency_key] = (parent_external_id, text)
         body = {"raw": text, "topic_id": topic_id, "reply_to_post_number": number}

@@ -15,7 +15,7 @@ from duplicating anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +24,7 @@ import httpx
 from pydantic import BaseModel
 
 from hearth.ingest.connectors.base import (
+    AttachmentPolicy,
     Capability,
     ConnectionCheck,
     Connector,
@@ -32,6 +33,7 @@ from hearth.ingest.connectors.base import (
     DeliveryOutcome,
     FetchRequest,
     FetchResult,
+    OutgoingAttachment,
     Rejected,
 )
 from hearth.ingest.connectors.email.imap import ImapSession, MailboxMissingError, imap_session
@@ -61,6 +63,29 @@ __all__ = [
 ]
 
 FETCH_CHUNK_BYTES = 20_000_000  # bodies fetched per IMAP round trip, bounded in memory
+# Mail has no published limit of its own; providers commonly refuse messages over 20–25 MB, and
+# base64 adds a third, so 10 MB of files in all keeps a reply deliverable almost everywhere.
+ATTACHMENTS = AttachmentPolicy(
+    max_count=10,
+    max_bytes=10_000_000,
+    max_total_bytes=10_000_000,
+    content_types=frozenset(
+        {
+            "image/jpeg",
+            "image/png",
+            "image/gif",
+            "image/webp",
+            "application/pdf",
+            "text/plain",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "application/vnd.oasis.opendocument.text",
+            "application/vnd.oasis.opendocument.spreadsheet",
+        }
+    ),
+)
 
 Clock = Callable[[], datetime]
 
@@ -82,8 +107,9 @@ class _Cursor:
 class EmailConnector(Connector):
     platform = "email"
     label = "E-mail (IMAP / SMTP)"
-    capabilities = frozenset({Capability.DIRECT_MESSAGES, Capability.REPLY})
+    capabilities = frozenset({Capability.DIRECT_MESSAGES, Capability.REPLY, Capability.ATTACHMENTS})
     credentials_model = EmailSettings
+    attachment_policy = ATTACHMENTS
 
     def __init__(
         self,
@@ -205,19 +231,41 @@ class EmailConnector(Connector):
 
     # --- answering ----------------------------------------------------------------------------
 
-    def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
+    def reply(
+        self,
+        parent_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),
+    ) -> Delivery:
         parent = self.find_parent(parent_external_id)
         if parent is None:
             return Delivery(
                 outcome=DeliveryOutcome.FAILED,
                 error=f"the mail <{parent_external_id}> is no longer in {self.settings.mailbox}",
             )
-        return self.send_reply(parent, text, idempotency_key=idempotency_key)
+        return self.send_reply(
+            parent, text, idempotency_key=idempotency_key, attachments=attachments
+        )
 
-    def send_reply(self, parent: ReplyContext, text: str, *, idempotency_key: str) -> Delivery:
+    def send_reply(
+        self,
+        parent: ReplyContext,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),
+    ) -> Delivery:
         """Answer a mail whose threading facts the caller already has (no IMAP round trip)."""
         try:
-            msg = build_reply(parent, text, settings=self.settings, idempotency_key=idempotency_key)
+            msg = build_reply(
+                parent,
+                text,
+                settings=self.settings,
+                idempotency_key=idempotency_key,
+                attachments=attachments,
+            )
         except ValueError as exc:  # e.g. a header that would need a line break
             return Delivery(outcome=DeliveryOutcome.FAILED, error=f"cannot build the reply: {exc}")
         return send(msg, self.settings)

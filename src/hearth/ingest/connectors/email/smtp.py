@@ -12,6 +12,7 @@ import hashlib
 import re
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy as email_policy
@@ -23,6 +24,7 @@ from hearth.ingest.connectors.base import (
     ConnectorError,
     Delivery,
     DeliveryOutcome,
+    OutgoingAttachment,
     PermanentNetworkError,
     TransientNetworkError,
 )
@@ -59,8 +61,15 @@ def reply_message_id(idempotency_key: str, domain: str) -> str:
 
 
 def build_reply(
-    parent: ReplyContext, text: str, *, settings: EmailSettings, idempotency_key: str
+    parent: ReplyContext,
+    text: str,
+    *,
+    settings: EmailSettings,
+    idempotency_key: str,
+    attachments: Sequence[OutgoingAttachment] = (),
 ) -> EmailMessage:
+    """The answer, threaded; with files it becomes multipart/mixed (text first, then each file
+    base64-encoded with its name in Content-Disposition)."""
     msg = EmailMessage(policy=email_policy.SMTP)
     msg["From"] = formataddr((settings.display_name, settings.address))
     msg["To"] = parent.to_address
@@ -70,6 +79,11 @@ def build_reply(
     msg["In-Reply-To"] = f"<{parent.message_id}>"
     msg["References"] = " ".join(f"<{ref}>" for ref in thread_references(parent))
     msg.set_content(text)
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        msg.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return msg
 
 

@@ -6,13 +6,15 @@ that local id is what replies and deletes take, so it is our ``external_id``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from hearth.ingest.connectors.base import (
+    AttachmentPolicy,
     Capability,
     ConnectionCheck,
     Connector,
@@ -21,7 +23,10 @@ from hearth.ingest.connectors.base import (
     DeliveryOutcome,
     FetchRequest,
     FetchResult,
+    OutgoingAttachment,
+    PermanentNetworkError,
     Rejected,
+    TransientNetworkError,
 )
 from hearth.ingest.connectors.http import (
     BoundedResponse,
@@ -46,6 +51,17 @@ SEARCH_LIMIT = 40  # /api/v2/search maximum
 TIMELINE_LIMIT = 40  # timelines: default 20, maximum 40
 NOTIFICATION_LIMIT = 80  # /api/v1/notifications maximum
 PRIVATE_AUDIENCES = frozenset({"direct", "private", "unlisted"})
+# Mastodon's defaults (MediaAttachment::IMAGE_LIMIT, 4 per status, 1,500-character
+# descriptions). Videos are left out: they may not share a status with images and their
+# transcoding can take minutes.
+ATTACHMENTS = AttachmentPolicy(
+    max_count=4,
+    max_bytes=16 * 1024 * 1024,
+    content_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+    alt_text=True,
+    max_alt_chars=1500,
+)
+UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=5.0)
 
 
 def validate_base_url(value: str) -> str:
@@ -76,10 +92,15 @@ class MastodonConnector(Connector):
             Capability.REPLY,
             Capability.PUBLISH,
             Capability.DELETE,
+            Capability.ATTACHMENTS,
         }
     )
     credentials_model = MastodonCredentials
     max_text_length = 500  # the default; instances may allow more (configuration.statuses)
+    attachment_policy = ATTACHMENTS
+    # An upload answered 202 is still being processed: ask again after these pauses, then give
+    # up for now (a transient error: the job retries later; nothing was posted).
+    media_poll_delays: ClassVar[tuple[float, ...]] = (0.5, 1.0, 1.0, 2.0, 2.0, 3.0, 5.0, 5.0)
 
     credentials: MastodonCredentials
 
@@ -116,7 +137,14 @@ class MastodonConnector(Connector):
         result.items = _dedupe(result.items)
         return result
 
-    def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
+    def reply(
+        self,
+        parent_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),
+    ) -> Delivery:
         # A public answer to a direct or followers-only message would publish a private
         # conversation: the reply keeps the parent's audience. Reading it sends nothing, so its
         # failures are raised (safe to retry).
@@ -124,7 +152,10 @@ class MastodonConnector(Connector):
         visibility = parent.get("visibility")
         if visibility not in PRIVATE_AUDIENCES:
             visibility = None
-        return self._post_status(text, idempotency_key, parent_external_id, visibility)
+        # Uploads come first and post nothing visible: a refusal fails the reply before any
+        # status exists; an unanswered upload is only an orphan the instance cleans up.
+        media_ids = [self._upload_media(a) for a in attachments]
+        return self._post_status(text, idempotency_key, parent_external_id, visibility, media_ids)
 
     def publish(self, text: str, *, idempotency_key: str) -> Delivery:
         return self._post_status(text, idempotency_key, None)
@@ -209,7 +240,12 @@ class MastodonConnector(Connector):
     # --- delivering -------------------------------------------------------------------------
 
     def _post_status(
-        self, text: str, key: str, parent: str | None, visibility: str | None = None
+        self,
+        text: str,
+        key: str,
+        parent: str | None,
+        visibility: str | None = None,
+        media_ids: Sequence[str] = (),
     ) -> Delivery:
         self._attempts[key] = (parent, text)
         body: dict[str, Any] = {"status": text}
@@ -217,6 +253,8 @@ class MastodonConnector(Connector):
             body["in_reply_to_id"] = parent
         if visibility:
             body["visibility"] = visibility
+        if media_ids:
+            body["media_ids"] = list(media_ids)
 
         def post() -> Delivery:
             # Mastodon keeps Idempotency-Key for an hour: a resent request returns the same post.
@@ -227,6 +265,36 @@ class MastodonConnector(Connector):
             return Delivery(DeliveryOutcome.SENT, str(status["id"]), status.get("url"))
 
         return deliver(post)
+
+    def _upload_media(self, attachment: OutgoingAttachment) -> str:
+        """``POST /api/v2/media`` (multipart), then wait until the instance has processed it."""
+        files = {"file": (attachment.filename, attachment.data, attachment.content_type)}
+        data = {"description": attachment.alt_text} if attachment.alt_text else {}
+        try:
+            answer = self._call(
+                "POST", "/api/v2/media", files=files, data=data, timeout=UPLOAD_TIMEOUT
+            )
+            media = answer.json()
+            if not isinstance(media.get("id"), str | int):
+                raise _malformed("/api/v2/media answer has no id", media)
+            media_id = str(media["id"])
+            if answer.status_code == 202 or not media.get("url"):
+                self._wait_until_processed(media_id, attachment.filename)
+        except PermanentNetworkError as exc:
+            raise PermanentNetworkError(
+                f"Mastodon refused the attachment {attachment.filename!r}: {exc.message}"
+            ) from exc
+        return media_id
+
+    def _wait_until_processed(self, media_id: str, filename: str) -> None:
+        # GET /api/v1/media/:id answers 206 while processing, 200 with a url once done.
+        for delay in self.media_poll_delays:
+            time.sleep(delay)
+            path = f"/api/v1/media/{_path_id(media_id)}"
+            media = self._call("GET", path, ok_statuses=frozenset({206})).json()
+            if media.get("url"):
+                return
+        raise TransientNetworkError(f"Mastodon is still processing the attachment {filename!r}")
 
 
 def _id_order(value: str) -> tuple[int, str]:

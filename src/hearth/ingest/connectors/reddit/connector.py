@@ -9,6 +9,7 @@ there is a rate limit like a 429.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from hearth.ingest.connectors.base import (
     DeliveryOutcome,
     FetchRequest,
     FetchResult,
+    OutgoingAttachment,
     PermanentNetworkError,
     RateLimitedError,
 )
@@ -168,7 +170,14 @@ class RedditConnector(Connector):
             self._read_listing(result, f"comments:{sub}", f"/r/{sub}/comments", {}, request)
         return result
 
-    def reply(self, parent_external_id: str, text: str, *, idempotency_key: str) -> Delivery:
+    def reply(
+        self,
+        parent_external_id: str,
+        text: str,
+        *,
+        idempotency_key: str,
+        attachments: Sequence[OutgoingAttachment] = (),  # no ATTACHMENTS: always empty
+    ) -> Delivery:
         parent = _fullname(parent_external_id)
         self._attempts[idempotency_key] = (parent, text)
 
