@@ -23,6 +23,9 @@ SENSITIVITY_START, SENSITIVITY_END = (
 # Neighbours of the defaults: how much the numbers move when one setting moves.
 VARIANTS: tuple[tuple[str, dict], ...] = (
     ("defaults", {}),
+    ("no repeat headroom", {"repeat_headroom": 1.0}),
+    ("repeat headroom 1.25, 1 h", {"repeat_headroom": 1.25, "repeat_hours": 1.0}),
+    ("repeat headroom 1.5, 2 h", {"repeat_hours": 2.0}),
     ("no level familiarity", {"familiarity_base": 1.0}),
     ("familiarity memory 14 days", {"familiarity_days": 14.0}),
     ("familiarity decades 3", {"familiarity_decades": 3.0}),

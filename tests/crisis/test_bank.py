@@ -32,3 +32,45 @@ def test_bank_state_round_trip():
     a = bank.update(last, np.array([80.0, 100.0])).anomaly_score
     b = copy.update(last, np.array([80.0, 100.0])).anomaly_score
     np.testing.assert_array_equal(a, b)
+
+
+def _climb(bank: DetectorBank, steps: int, climb: list[float]) -> np.ndarray:
+    """Feed a quiet rhythm, then a surge reaching its peak over several buckets; return the
+    surge buckets' scores."""
+    counts = rhythm_counts(MONDAY, steps, seed=11)
+    for i, value in enumerate(counts):
+        bank.update((MONDAY + i * BUCKET).timestamp(), np.array([value]))
+    start = MONDAY + steps * BUCKET
+    return np.array(
+        [
+            bank.update((start + i * BUCKET).timestamp(), np.array([v])).anomaly_score[0]
+            for i, v in enumerate(climb)
+        ]
+    )
+
+
+def test_surge_climbing_over_several_buckets_scores_as_one_onset():
+    scores = _climb(DetectorBank(1), 3 * 288, [300.0, 1000.0, 2000.0, 2000.0])
+    assert scores[0] >= ALERT_THRESHOLD
+    assert (scores[1:] < ALERT_THRESHOLD).all()
+
+
+def test_larger_surge_hours_later_scores_again():
+    bank = DetectorBank(1)
+    _climb(bank, 3 * 288, [900.0])
+    # Three hours on, a surge that beats the first one's record but not 1.5 times its onset.
+    later = (MONDAY + (3 * 288 + 36) * BUCKET).timestamp()
+    for i in range(1, 36):
+        bank.update((MONDAY + (3 * 288 + i) * BUCKET).timestamp(), np.array([40.0]))
+    assert bank.update(later, np.array([4000.0])).anomaly_score[0] >= ALERT_THRESHOLD
+
+
+def test_state_stored_before_a_field_existed_still_loads():
+    bank = DetectorBank(1)
+    for i in range(50):
+        bank.update((MONDAY + i * BUCKET).timestamp(), np.array([10.0]))
+    stored = bank.to_dict()
+    del stored["state"]["onset"]
+    restored = DetectorBank.from_dict(stored)
+    at = (MONDAY + 50 * BUCKET).timestamp()
+    assert restored.update(at, np.array([10.0])).anomaly_score[0] < ALERT_THRESHOLD

@@ -22,12 +22,17 @@ concurrent topics cheap. The model, per series:
 * the anomaly score compares that surprise with the largest one of the last day or so (a
   decaying record, never below `record_floor`): ``r / (1 + r)`` with r = surprise / record.
   Onsets score high, the rest of an episode and a series' usual spikes do not, and one threshold
-  fits noisy and quiet series alike (0.5 = as surprising as the recent record).
+  fits noisy and quiet series alike (0.5 = as surprising as the recent record);
+* within an episode, a bucket that beats the record only because the surge is still climbing is
+  no new onset: after a record, the next buckets are compared with `repeat_headroom` times it
+  (a memory that halves every `repeat_hours`), so a surge that takes two or three buckets to
+  peak scores once, not once per bucket.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -59,12 +64,14 @@ class DetectorConfig:
     familiarity_decades: float = 4.0  # a level reached at most 10^-x of the time is new
     familiarity_base: float = 0.3  # the share of its surprise a fully familiar level keeps
     seasonal_noise: bool = True  # learn the typical deviation per hour of the day too
+    repeat_headroom: float = 1.5  # after a record, the next must beat it by this factor...
+    repeat_hours: float = 0.5  # ...a demand that halves every this many hours
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, float]) -> DetectorConfig:
+    def from_dict(cls, data: dict[str, Any]) -> DetectorConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -82,6 +89,7 @@ _STATE_FIELDS = (
     "scale",
     "recent_scale",
     "record",
+    "onset",
     "slot_scale",
     "slot_visits",
     "levels",
@@ -116,6 +124,7 @@ class DetectorBank:
         self.scale = np.zeros(n)
         self.recent_scale = np.zeros(n)
         self.record = np.zeros(n)
+        self.onset = np.zeros(n)  # the last record-breaking surprise, × repeat_headroom
         self.slot_scale = np.zeros((n, 24))
         self.slot_visits = np.zeros((n, 24))
         self.levels = np.zeros((n, _LEVEL_BINS))
@@ -132,7 +141,9 @@ class DetectorBank:
         bank = cls(int(data["n"]), DetectorConfig.from_dict(data["config"]))
         for name in _STATE_FIELDS:
             current = getattr(bank, name)
-            setattr(bank, name, np.asarray(data["state"][name], dtype=current.dtype))
+            # A state stored before a field existed keeps that field's fresh value.
+            if name in data["state"]:
+                setattr(bank, name, np.asarray(data["state"][name], dtype=current.dtype))
         return bank
 
     # -- update ----------------------------------------------------------------------------
@@ -234,10 +245,14 @@ class DetectorBank:
         size = np.maximum(surprise, 0.0) + cfg.down_weight * np.maximum(-surprise, 0.0)
         elapsed = np.nan_to_num(dt, nan=0.0)
         decayed = self.record * 0.5 ** (elapsed / (cfg.record_hours * HOUR))
-        record = np.maximum(decayed, cfg.record_floor)
-        ratio = size / record
+        onset = self.onset * 0.5 ** (elapsed / (cfg.repeat_hours * HOUR))
+        ratio = size / np.maximum(np.maximum(decayed, cfg.record_floor), onset)
         ready = active & (self.seen >= cfg.warmup_buckets)
         self.record = np.where(active, np.maximum(decayed, size), self.record)
+        # NAB, like a community manager, counts an episode once but every repeat alert against
+        # us: a surge still climbing must clearly outgrow its own onset to score again.
+        new_onset = np.where(ratio > 1.0, size * cfg.repeat_headroom, onset)
+        self.onset = np.where(active, new_onset, self.onset)
         return np.where(ready, ratio / (1.0 + ratio), 0.0)
 
     def _rate(self, memory_seconds: float, active: np.ndarray) -> np.ndarray:
