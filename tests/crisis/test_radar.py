@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hearth.auth.actions import user_actor
+from hearth.crisis import incident_queries as iq
+from hearth.crisis import incidents
 from hearth.crisis.radar import BUCKET, Counts, bucket_of, bump_buckets
 from hearth.crisis.tick import run_tick
 from hearth.demo import DemoWorld
 from hearth.ingest.consumer import MentionConsumer
 from hearth.kit.stream import Envelope
-from hearth.models import AuditEntry, CrisisAlert, CrisisBucket, CrisisWatch
+from hearth.models import AuditEntry, CrisisAlert, CrisisBucket, CrisisWatch, User
 from tests.factories import SYSTEM, make_user, make_workspace
 
 TUESDAY_13H = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
@@ -107,6 +110,15 @@ def test_pizza_scandal_raises_one_alert_within_ten_minutes_naming_the_term(facto
             .where(AuditEntry.action == "crisis.alert.opened", AuditEntry.target_id == alert.id)
         )
     assert opened == 1
+    # The incident room opened from it shows the wave: its start, what people say, who says it.
+    with factory.begin() as session:
+        owner = user_actor(session.scalar(select(User)))
+        incident = incidents.open_incident(session, owner, workspace_id, alert_id=alert.id)
+        assert scandal - BUCKET <= incident.started_at <= scandal + BUCKET
+        drivers = iq.drivers(session, incident, now)
+    assert {t.term for t in drivers.terms} & {"#pizzadorogate", "video", "vidéo"}
+    assert drivers.negative_share > 0.5 and drivers.total > 100
+    assert len(drivers.platforms) >= 3 and drivers.top_posts
 
 
 def _ordinary_counts(world: DemoWorld, until: datetime) -> dict[datetime, Counts]:

@@ -60,7 +60,9 @@ def _ensure_workspace(session: Session, owner: User, slug: str, name: str, tz: s
         # The demo's networks are simulated: replies are "delivered" without a real account.
         workspace.settings = {**(workspace.settings or {}), "demo": True, "csat": True,
                               # The backfilled history was "answered" before the demo began.
-                              "inbox_max_age_hours": 2}
+                              "inbox_max_age_hours": 2,
+                              # Filled into the incident room's holding statements.
+                              "crisis_contact": f"presse@{slug}.example"}
     from hearth.demo.inbox_seed import seed_inbox
 
     seed_inbox(session, workspace, slug)
