@@ -286,9 +286,8 @@ def test_closing_needs_a_post_mortem_and_freezes_its_facts(factory, team, room):
         assert [a["count"] for a in facts["drivers"]["authors"]] == [2, 2, 2, 2]
         assert facts["duration_minutes"] >= 30
         assert "crisis.incident.closed" in _actions(session, room)
-    with factory.begin() as session:
-        with pytest.raises(ConflictError):  # closed: the room is read-only
-            incidents.add_task(session, team["manager"], team["ws"], room, "late", None)
+    with factory.begin() as session, pytest.raises(ConflictError):  # closed: read-only
+        incidents.add_task(session, team["manager"], team["ws"], room, "late", None)
 
 
 def test_rising_terms_compare_the_incident_with_the_week_before(factory, team):
