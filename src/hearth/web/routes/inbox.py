@@ -265,7 +265,14 @@ def reply(
 ) -> Response:
     # A refused reply comes back with its text and descriptions; files must be chosen again
     # (a browser never lets a page fill in a file input).
-    kept = {"files_dropped": bool(uploads), "alts": [u.alt_text for u in uploads]}
+    def refused(status: int, error: str, **extra: object) -> Response:
+        extra.setdefault("draft_started_at", draft_started_at)
+        return _conversation_page(
+            request, page, db, conversation_id, status=status, draft=text, error=error,
+            files_dropped=bool(uploads), alts=[u.alt_text for u in uploads],
+            idempotency_key=idempotency_key, **extra,
+        )
+
     try:
         started = datetime.fromisoformat(draft_started_at) if draft_started_at else None
         conversation = actions.check_reply(
@@ -278,66 +285,24 @@ def reply(
             confirmed=confirmed == "1",
         )
     except actions.ReplyCollisionError as exc:
-        return _conversation_page(
-            request,
-            page,
-            db,
-            conversation_id,
-            status=409,
-            draft=text,
-            error=exc.message,
-            collision=True,
-            **kept,
-            idempotency_key=idempotency_key,
-            draft_started_at=draft_started_at,
-        )
-    except (HearthError, ValueError) as exc:
-        if getattr(exc, "status", 0) in (403, 404):
+        return refused(409, exc.message, collision=True)
+    except ValueError:  # a draft time that is not one: start the draft's clock again
+        return refused(422, "invalid draft time", draft_started_at=utcnow().isoformat())
+    except HearthError as exc:
+        if exc.status in (403, 404):
             raise
-        message = exc.message if isinstance(exc, HearthError) else "invalid draft time"
-        return _conversation_page(
-            request,
-            page,
-            db,
-            conversation_id,
-            status=422,
-            draft=text,
-            error=message,
-            **kept,
-            idempotency_key=idempotency_key,
-        )
+        return refused(422, exc.message)
     try:
         checked = files.check_attachments(conversation.platform, uploads)
     except files.AttachmentRefusedError as exc:
-        return _conversation_page(
-            request,
-            page,
-            db,
-            conversation_id,
-            status=422,
-            draft=text,
-            error=_refusal(exc),
-            **kept,
-            idempotency_key=idempotency_key,
-            draft_started_at=draft_started_at,
-        )
+        return refused(422, _refusal(exc))
     warnings = _voice_warnings(db, page, conversation, text)
     if override_voice != "1" and any(w.blocking for w in warnings):
-        return _conversation_page(
-            request,
-            page,
-            db,
-            conversation_id,
-            status=422,
-            draft=text,
+        return refused(
+            422,
+            N_("The draft breaks the brand's voice: fix it, or tick “Send despite the warnings”."),
             warnings=warnings,
             voice_blocked=True,
-            error=N_(
-                "The draft breaks the brand's voice: fix it, or tick “Send despite the warnings”."
-            ),
-            **kept,
-            idempotency_key=idempotency_key,
-            draft_started_at=draft_started_at,
         )
     actions.do_reply(
         db,
