@@ -55,6 +55,7 @@ def test_reply_with_a_described_image(page: Page, live_server: str, inbox, facto
     page.goto(f"{live_server}/w/briquo/inbox/c/{inbox}", wait_until="load")
 
     expect(page.get_by_test_id("attachments")).to_contain_text("Up to 4 files")
+    page.get_by_test_id("attachments").locator("summary").click()  # folded by default
     page.locator("#reply-text").fill("Voici la pièce 3001 🙂")
     page.get_by_label("Image 1", exact=True).set_input_files(
         files=[{"name": "brique 3001.png", "mimeType": "image/png", "buffer": _png()}]
