@@ -64,6 +64,8 @@ def test_statement_approval_refusal_keeps_the_edited_text(factory, pizzeria, cli
                            data={"text": edited, "csrf_token": token})
     assert response.status_code == 422
     assert "finish the text before approving it" in response.text
+    card = response.text.split(f'id="statement-{statement.id}"', 1)[1]
+    assert "finish the text before approving it" in card  # beside the statement, not far above
     assert "Latest on" in response.text  # what was typed is still there
     with factory() as session:
         assert session.get(IncidentStatement, statement.id).state == "draft"

@@ -98,6 +98,7 @@ def _room(
         languages=LANGUAGES,
         targets=incidents.publish_targets(db, page.workspace.id),
         moderation_mode=mode_of(page.workspace.settings).value,
+        error_for=extra.pop("error_for", ""),
         event_text=event_text,
         drafts=extra.pop("drafts", {}),
         **extra,
@@ -112,6 +113,7 @@ def _act(
     action: Callable[[], object],
     *,
     anchor: str = "",
+    error_for: str = "",
     **on_error: Any,
 ) -> Response:
     """Do the action and go back to the room; on a refusal show the room with the reason.
@@ -127,7 +129,9 @@ def _act(
         db.rollback()
         incident, _grant = incidents.access_incident(db, page.actor, page.workspace.id,
                                                      incident_id)
-        return _room(request, page, db, incident, status=422, error=exc.message, **on_error)
+        # The reason is shown beside the form that was sent (error_for), not far above it.
+        return _room(request, page, db, incident, status=422, error=exc.message,
+                     error_for=error_for, **on_error)
     return RedirectResponse(_url(page, incident_id, anchor), status_code=303)
 
 
@@ -197,7 +201,7 @@ def note(
     return _act(
         request, page, db, incident_id,
         lambda: incidents.add_note(db, page.actor, page.workspace.id, incident_id, text),
-        anchor="#timeline", note_draft=text,
+        anchor="#timeline", error_for="note", note_draft=text,
     )
 
 
@@ -212,6 +216,7 @@ def lead(
     return _act(
         request, page, db, incident_id,
         lambda: incidents.set_lead(db, page.actor, page.workspace.id, incident_id, user_id),
+        error_for="tasks",
     )
 
 
@@ -229,7 +234,7 @@ def add_task(
         lambda: incidents.add_task(
             db, page.actor, page.workspace.id, incident_id, title, assignee or None
         ),
-        anchor="#tasks", task_draft=title,
+        anchor="#tasks", error_for="tasks", task_draft=title,
     )
 
 
@@ -244,7 +249,7 @@ def task_done(
     return _act(
         request, page, db, incident_id,
         lambda: incidents.complete_task(db, page.actor, page.workspace.id, incident_id, task_id),
-        anchor="#tasks",
+        anchor="#tasks", error_for="tasks",
     )
 
 
@@ -263,7 +268,7 @@ def draft_statement(
             db, page.actor, page.workspace.id, incident_id, template_key=template,
             language=language,
         ),
-        anchor="#statements",
+        anchor="#statements", error_for="statements",
     )
 
 
@@ -297,6 +302,7 @@ def statement_move(
         raise NotFoundError("statement not found")
     return _act(
         request, page, db, incident_id, moves[move], anchor="#statements",
+        error_for=f"statement:{statement_id}",
         drafts={statement_id: text} if move in ("save", "approve") else {},
     )
 
@@ -314,6 +320,7 @@ def moderation(
         lambda: incidents.set_strict_moderation(
             db, page.actor, page.workspace.id, incident_id, strict == "1"
         ),
+        error_for="moderation",
     )
 
 
@@ -331,7 +338,7 @@ def close(
         lambda: incidents.close_incident(
             db, page.actor, page.workspace.id, incident_id, summary=summary, lessons=lessons
         ),
-        anchor="#postmortem", summary_draft=summary, lessons_draft=lessons,
+        anchor="#postmortem", error_for="close", summary_draft=summary, lessons_draft=lessons,
     )
 
 
