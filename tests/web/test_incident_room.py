@@ -149,3 +149,21 @@ def test_other_workspaces_and_viewers_cannot_act(factory, pizzeria, client_for):
     response = owner.post(f"/w/pizzadoro/crisis/incidents/{incident_id}/statements/nope/approve",
                           data={"text": "", "csrf_token": csrf_from(owner.get(room).text)})
     assert response.status_code == 404
+
+
+def test_press_contact_set_in_the_room_fills_new_statements(factory, pizzeria, client_for):
+    client = client_for("owner@example.com")
+    room = _open_room(factory, pizzeria, client)
+    token = csrf_from(client.get(room).text)
+    response = client.post(f"{room}/contact", data={"value": "x" * 201, "csrf_token": token})
+    assert response.status_code == 422 and "at most 200 characters" in response.text
+    client.post(f"{room}/contact", data={"value": "presse@pizzadoro.example",
+                                          "csrf_token": token})
+    client.post(f"{room}/statements", data={"template": "apology", "language": "fr",
+                                             "csrf_token": token})
+    with factory() as session:
+        assert "presse@pizzadoro.example" in session.scalar(select(IncidentStatement.text))
+    viewer = client_for("vic@example.com")
+    response = viewer.post(f"{room}/contact", data={"value": "hijack@example.com",
+                                                    "csrf_token": csrf_from(viewer.get(room).text)})
+    assert response.status_code == 403

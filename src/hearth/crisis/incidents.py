@@ -302,8 +302,33 @@ def statement_values(session: Session, incident: Incident, language: str) -> dic
         "brand": workspace.name,
         "topic": incident.title,
         "next_update": format_time(next_update, "HH:mm", locale=language),
-        "contact": str(settings.get("crisis_contact") or ""),
+        "contact": str(settings.get(CONTACT_SETTING) or ""),
     }
+
+
+CONTACT_SETTING = "crisis_contact"
+
+
+def set_crisis_contact(session: Session, actor: Actor, workspace_id: str, contact: str) -> None:
+    """Where the public can ask questions during a crisis: filled into statements' {contact}."""
+    access_with(session, actor, workspace_id, Permission.CRISIS_MANAGE)
+    contact = " ".join(contact.split())
+    if len(contact) > 200:
+        raise ValidationFailedError("the contact holds at most 200 characters")
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    previous = str((workspace.settings or {}).get(CONTACT_SETTING) or "")
+    if contact == previous:
+        return
+    workspace.settings = {**(workspace.settings or {}), CONTACT_SETTING: contact}
+    record(
+        session,
+        actor=actor,
+        action="crisis.contact.changed",
+        workspace_id=workspace_id,
+        target=Target("workspace", workspace_id, workspace.name),
+        data={"contact": contact},
+    )
 
 
 def draft_statement(

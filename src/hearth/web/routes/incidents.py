@@ -43,6 +43,7 @@ def translated_incident_errors() -> None:  # domain errors shown in the room's f
     N_("write what happened before closing: it is the post-mortem")
     N_("the post-mortem holds at most 20,000 characters per field")
     N_("This incident is closed."), N_("Incident not found.")
+    N_("the contact holds at most 200 characters")
 
 
 def _url(page: WorkspacePage, incident_id: str, anchor: str = "") -> str:
@@ -97,6 +98,7 @@ def _room(
         templates=TEMPLATES,
         languages=LANGUAGES,
         targets=incidents.publish_targets(db, page.workspace.id),
+        crisis_contact=(page.workspace.settings or {}).get(incidents.CONTACT_SETTING, ""),
         moderation_mode=mode_of(page.workspace.settings).value,
         error_for=extra.pop("error_for", ""),
         event_text=event_text,
@@ -268,6 +270,23 @@ def draft_statement(
             db, page.actor, page.workspace.id, incident_id, template_key=template,
             language=language,
         ),
+        anchor="#statements", error_for="statements",
+    )
+
+
+@router.post("/w/{slug}/crisis/incidents/{incident_id}/contact")
+def contact(
+    incident_id: str,
+    request: Request,
+    value: str = Form(""),
+    page: WorkspacePage = Depends(workspace_page),
+    db: Session = DB,
+) -> Response:
+    """The workspace's press contact, set from the room where it is needed."""
+    incidents.access_incident(db, page.actor, page.workspace.id, incident_id)
+    return _act(
+        request, page, db, incident_id,
+        lambda: incidents.set_crisis_contact(db, page.actor, page.workspace.id, value),
         anchor="#statements", error_for="statements",
     )
 
