@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from hearth.auth.actions import user_actor
 from hearth.authz.roles import Role
@@ -381,3 +381,29 @@ def test_refused_statement_shows_why_on_the_timeline(factory, team, room, mastod
         failed = session.scalar(select(IncidentEvent).where(
             IncidentEvent.kind == "statement.failed"))
         assert "Text too long" in failed.data["error"]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_two_people_opening_the_room_at_once_get_the_same_room(factory, team):
+    import threading
+
+    alert_id = raise_alert(factory, team["ws"])
+    first = factory()
+    mine = incidents.open_incident(first, team["manager"], team["ws"], alert_id=alert_id)
+    theirs: dict[str, str] = {}
+
+    def open_too() -> None:  # blocks on the unique INC number until the first one commits
+        with factory.begin() as session:
+            theirs["id"] = incidents.open_incident(
+                session, team["owner"], team["ws"], alert_id=alert_id).id
+
+    thread = threading.Thread(target=open_too)
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive()  # waiting for the first transaction, not inserting a second room
+    first.commit()
+    first.close()
+    thread.join(timeout=20)
+    assert theirs["id"] == mine.id
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 1

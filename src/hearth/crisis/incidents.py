@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hearth.audit.chain import Target, record
@@ -172,6 +173,32 @@ def open_incident(
     title = " ".join(title.split())[:MAX_TITLE] or (_title_for(alert) if alert else "")
     if not title:
         raise ValidationFailedError("give the incident a short title (what is happening)")
+    incident = None
+    for _attempt in range(5):
+        incident = _insert_incident(session, workspace_id, title, alert, actor, at)
+        if incident is not None:
+            break
+        # Someone opened a room at the same moment: theirs, if it is for the same alert.
+        existing = iq.open_incident_of_alert(session, alert) if alert else None
+        if existing is not None and existing.closed_at is None:
+            return existing
+    if incident is None:
+        raise ConflictError("could not number the incident: try again")
+    _event(session, incident, "opened", actor, at=at,
+           data={"alert": alert.id, "severity": alert.severity} if alert else {})
+    _audit(session, incident, actor, "crisis.incident.opened",
+           alert=alert.id if alert else None)
+    if alert is not None and alert.acknowledged_at is None and alert.resolved_at is None:
+        # Opening the room is the strongest "someone is on it": no escalation after this.
+        alert_actions.do_acknowledge_alert(session, alert, actor=actor, at=at)
+    return incident
+
+
+def _insert_incident(
+    session: Session, workspace_id: str, title: str, alert: CrisisAlert | None, actor: Actor,
+    at: datetime,
+) -> Incident | None:
+    """The next INC number of the workspace; None when a concurrent opening took it."""
     number = (
         session.scalar(
             select(func.max(Incident.number)).where(Incident.workspace_id == workspace_id)
@@ -192,15 +219,12 @@ def open_incident(
         lead_id=actor.user_id,
         facts={},
     )
-    session.add(incident)
-    session.flush()
-    _event(session, incident, "opened", actor, at=at,
-           data={"alert": alert.id, "severity": alert.severity} if alert else {})
-    _audit(session, incident, actor, "crisis.incident.opened",
-           alert=alert.id if alert else None)
-    if alert is not None and alert.acknowledged_at is None and alert.resolved_at is None:
-        # Opening the room is the strongest "someone is on it": no escalation after this.
-        alert_actions.do_acknowledge_alert(session, alert, actor=actor, at=at)
+    try:
+        with session.begin_nested():
+            session.add(incident)
+            session.flush()
+    except IntegrityError:  # (workspace, number) is unique
+        return None
     return incident
 
 

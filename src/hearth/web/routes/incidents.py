@@ -43,7 +43,7 @@ def translated_incident_errors() -> None:  # domain errors shown in the room's f
     N_("write what happened before closing: it is the post-mortem")
     N_("the post-mortem holds at most 20,000 characters per field")
     N_("This incident is closed."), N_("Incident not found.")
-    N_("the contact holds at most 200 characters")
+    N_("the contact holds at most 200 characters"), N_("could not number the incident: try again")
 
 
 def _url(page: WorkspacePage, incident_id: str, anchor: str = "") -> str:
