@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -210,29 +211,44 @@ def drivers(session: Session, incident: Incident, now: datetime, top: int = 5) -
         select(Mention, MemberIdentity)
         .join(MemberIdentity, MemberIdentity.id == Mention.identity_id)
         .order_by(func.coalesce(MemberIdentity.followers, 0).desc(), Mention.created_at)
-        .limit(top)
+        .limit(top * 10)  # read more: one post per author is kept, the widest voices first
     )
     return Drivers(
         total=int(totals[0] or 0),
         negative=int(totals[1] or 0),
-        top_posts=[
-            TopPost(
-                m.id,
-                m.platform,
-                m.url,
-                (m.text or m.title or "")[:280],
-                m.sentiment,
-                ensure_utc(m.created_at),
-                i.handle or i.display_name,
-                i.followers or 0,
-            )
-            for m, i in session.execute(_window(posts_query, incident, since, until))
-        ],
+        top_posts=_one_per_author(
+            session.execute(_window(posts_query, incident, since, until)).all(), top
+        ),
         terms=rising_terms(session, incident, since, until),
         platforms=shares(Mention.platform),
         languages=shares(Mention.language),
         authors=shares(author, authors_query),
     )
+
+
+def _one_per_author(rows: Sequence[Any], top: int) -> list[TopPost]:
+    """The most-followed authors' earliest post in the window, one each."""
+    posts: list[TopPost] = []
+    seen: set[str] = set()
+    for mention, identity in rows:
+        if identity.id in seen:
+            continue
+        seen.add(identity.id)
+        posts.append(
+            TopPost(
+                mention.id,
+                mention.platform,
+                mention.url,
+                (mention.text or mention.title or "")[:280],
+                mention.sentiment,
+                ensure_utc(mention.created_at),
+                identity.handle or identity.display_name,
+                identity.followers or 0,
+            )
+        )
+        if len(posts) == top:
+            break
+    return posts
 
 
 def _term_counts(

@@ -196,11 +196,23 @@ class _Doc(FPDF):
         self.multi_cell(0, 5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
-    def pair(self, label: str, value: str) -> None:
+    def pair(self, label: str, value: str, label_width: float = 70) -> None:
+        """A label and its value side by side; either may wrap, the next pair starts below both."""
+        label, value = self.clean(label), self.clean(value)
         self.set_font(self.family_name, "B", 10)
-        self.cell(62, 6, self.clean(label))
+        label_lines = len(self.multi_cell(label_width, 5.5, label, dry_run=True, output="LINES"))
         self.set_font(self.family_name, "", 10)
-        self.multi_cell(0, 6, self.clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        value_lines = len(self.multi_cell(0, 5.5, value, dry_run=True, output="LINES",
+                                          new_x=XPos.LMARGIN))
+        height = 5.5 * max(label_lines, value_lines)
+        if self.get_y() + height > self.h - self.b_margin:
+            self.add_page()
+        top = self.get_y()
+        self.set_font(self.family_name, "B", 10)
+        self.multi_cell(label_width, 5.5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+        self.set_font(self.family_name, "", 10)
+        self.multi_cell(0, 5.5, value, new_x=XPos.LMARGIN, new_y=YPos.TOP)
+        self.set_y(top + height)
 
 
 def _draw_chart(doc: _Doc, points: list[ChartPoint]) -> None:
