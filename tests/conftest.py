@@ -16,10 +16,24 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from hearth.config import Settings
-from hearth.kit import migrate
+from hearth.kit import migrate, netguard
 from hearth.kit.db import Base, make_engine, make_sessionmaker
 
 BACKENDS = ("sqlite", "postgres")
+# The fake networks of the tests (Mastodon, IMAP, the LLM, webhook receivers) listen on
+# loopback, which Hearth refuses by default: tests allow it explicitly, and the tests of the
+# guard (tests/kit/test_netguard.py) use the strict default.
+TEST_OUTBOUND_ALLOW = "127.0.0.0/8,::1/128"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed() -> Iterator[None]:
+    """Code handed no guarded client (e.g. an e-mail connector in a unit test) may reach the
+    fakes on loopback; restored after each test so no test leaks its policy into another."""
+    loopback = netguard.OutboundPolicy.parse(False, TEST_OUTBOUND_ALLOW)
+    previous = netguard.set_default_policy(loopback)
+    yield
+    netguard.set_default_policy(previous)
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +95,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         secret_key="test-secret-key-" + "x" * 32,
         env="test",
+        outbound_allow=TEST_OUTBOUND_ALLOW,
     )
 
 

@@ -7,8 +7,10 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hearth.kit.netguard import OutboundPolicy
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder", "xxx"})
 SECRET_FILE_NAME = "secret_key"
@@ -90,6 +92,23 @@ class Settings(BaseSettings):
         "hearth@localhost", description="Sender address of the crisis alert e-mails"
     )
     smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS")
+    outbound_allow_private: bool = Field(
+        False,
+        description="Let channels, alert webhooks and the AI endpoint reach private networks "
+        "(loopback, 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7); link-local and "
+        "metadata addresses stay refused",
+    )
+    outbound_allow: str = Field(
+        "",
+        description="Hosts and CIDR ranges on private networks that channels, alert webhooks and "
+        "the AI endpoint may reach, comma-separated, e.g. mastodon.lan,10.0.5.0/24",
+    )
+
+    @field_validator("outbound_allow")
+    @classmethod
+    def _valid_outbound_allow(cls, value: str) -> str:
+        OutboundPolicy.parse(False, value)  # raises ValueError on an entry it cannot read
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:
@@ -120,6 +139,11 @@ class Settings(BaseSettings):
         path.touch(mode=0o600)
         path.write_text(key)
         return key
+
+    @cached_property
+    def outbound_policy(self) -> OutboundPolicy:
+        """Where calls to addresses typed by workspace admins may go (see kit/netguard.py)."""
+        return OutboundPolicy.parse(self.outbound_allow_private, self.outbound_allow)
 
     @property
     def cookies_secure(self) -> bool:

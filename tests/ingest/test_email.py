@@ -367,3 +367,76 @@ def test_unencrypted_connection_to_a_remote_host_is_refused(imap):
 
 def test_registered_as_email():
     assert get_connector_class("email") is EmailConnector
+
+
+# --- a sender-chosen Message-ID cannot overwrite or hide another mail --------------------------
+
+
+def _mail(message_id: str, sender: str, body: str, subject: str = "My order") -> bytes:
+    return (f"Message-ID: <{message_id}>\r\nFrom: {sender}\r\n"
+            f"To: support@fornorosso.example\r\nSubject: {subject}\r\n"
+            f"Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\n{body}\r\n").encode()
+
+
+def _store_fetched(session, workspace_id: str, items: list[MentionIn]):
+    from hearth.ingest.persist import store_incoming
+    from hearth.ingest.store import Incoming
+
+    return store_incoming(session, [Incoming(workspace_id, item, {}) for item in items], steps=[])
+
+
+def _stored(session) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from hearth.models import Mention
+
+    return {m.external_id: m.text for m in session.scalars(select(Mention))}
+
+
+@pytest.fixture
+def workspace_id(session) -> str:
+    from tests.factories import make_user, make_workspace
+
+    workspace = make_workspace(session, "Forno Rosso", make_user(session, "owner@example.com"))
+    session.flush()
+    return workspace.id
+
+
+def test_reused_message_id_is_stored_apart_and_overwrites_nothing(imap, session, workspace_id):
+    c = connector(imap)
+    imap.deliver(_mail("order-17@customer.example", "ana@customer.example", "Where is my pizza?"))
+    first = c.fetch(FetchRequest(), {})
+    _store_fetched(session, workspace_id, first.items)
+    imap.deliver(_mail("order-17@customer.example", "mallory@evil.example", "Refund to IBAN X"))
+    second = c.fetch(FetchRequest(), first.cursor)
+    _store_fetched(session, workspace_id, second.items)
+    stored = _stored(session)
+    assert stored["order-17@customer.example"] == "Where is my pizza?"
+    (other,) = [k for k in stored if k != "order-17@customer.example"]
+    assert other.startswith("order-17@customer.example ") and stored[other] == "Refund to IBAN X"
+
+
+def test_a_forged_id_stored_first_does_not_swallow_the_genuine_mail(imap, session, workspace_id):
+    c = connector(imap)
+    imap.deliver(_mail("next@customer.example", "mallory@evil.example", "forged first"))
+    imap.deliver(_mail("next@customer.example", "ana@customer.example", "the real question"))
+    _store_fetched(session, workspace_id, c.fetch(FetchRequest(), {}).items)  # one batch
+    assert sorted(_stored(session).values()) == ["forged first", "the real question"]
+
+
+def test_refetching_the_same_mail_stays_idempotent(imap, session, workspace_id):
+    c = connector(imap)
+    imap.deliver(_mail("order-18@customer.example", "ana@customer.example", "Hello"))
+    first = c.fetch(FetchRequest(), {})
+    _store_fetched(session, workspace_id, first.items)
+    imap.renumber()  # the mailbox is rebuilt: everything is read again
+    again = c.fetch(FetchRequest(), first.cursor)
+    result = _store_fetched(session, workspace_id, again.items)
+    assert list(_stored(session)) == ["order-18@customer.example"] and result.new_keys == set()
+
+
+def test_a_stranger_cannot_take_the_message_id_of_our_reply(imap):
+    ours = reply_message_id("delivery-1", "fornorosso.example")
+    imap.deliver(_mail(ours, "mallory@evil.example", "I am your reply"))
+    (item,) = connector(imap).fetch(FetchRequest(), {}).items
+    assert item.external_id != ours and item.external_id.startswith(ours + " ")

@@ -34,6 +34,7 @@ from hearth.config import Settings
 from hearth.kit import jobs
 from hearth.kit.crypto import SecretBox
 from hearth.kit.errors import HearthError, NotFoundError, ValidationFailedError
+from hearth.kit.netguard import OutboundPolicy, check_url, default_policy
 from hearth.kit.time import utcnow
 from hearth.models import (
     AlertDestination,
@@ -84,13 +85,15 @@ def _valid_email(address: str) -> str:
     return address
 
 
-def _valid_url(url: str) -> str:
+def _valid_url(url: str, policy: OutboundPolicy) -> str:
     url = url.strip()
     parsed = httpx.URL(url) if url else None
     if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValidationFailedError("enter the webhook's full URL, starting with https://")
     if len(url) > 500:
         raise ValidationFailedError("the webhook URL is too long (500 characters at most)")
+    # Refused at once where the admin can correct it; the sending client checks again.
+    check_url(url, policy)
     return url
 
 
@@ -109,11 +112,14 @@ def do_add_destination(
     secret: str = "",
     box: SecretBox,
     actor: Actor,
+    policy: OutboundPolicy | None = None,
 ) -> AlertDestination:
+    """``policy`` is the outbound guard's (``Settings.outbound_policy``); a webhook to a
+    private or internal address raises ``DestinationRefusedError``."""
     if kind == "email":
         target, sealed = _valid_email(target), ""
     elif kind in WEBHOOK_KINDS:
-        target = _valid_url(target)
+        target = _valid_url(target, policy or default_policy())
         sealed = box.seal({"secret": secret.strip()}) if secret.strip() else ""
     else:
         raise ValidationFailedError("choose e-mail, Slack, Teams or generic webhook")

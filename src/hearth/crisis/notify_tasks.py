@@ -20,6 +20,7 @@ from hearth.authz.actor import Actor
 from hearth.config import Settings
 from hearth.crisis import notify
 from hearth.kit import jobs
+from hearth.kit.netguard import guarded_client
 from hearth.kit.time import utcnow
 from hearth.models import AlertDestination, AlertNotification, CrisisAlert, Workspace
 
@@ -45,7 +46,9 @@ def configure(settings: Settings, http: httpx.Client | None = None) -> None:
         settings.resolved_secret_key,
         notify.SmtpSettings.from_settings(settings),
         settings.base_url.rstrip("/") if settings.base_url else None,
-        http or httpx.Client(timeout=10.0, trust_env=False),
+        # Webhook URLs come from workspace admins: the outbound guard's client refuses private
+        # and internal addresses (and redirects are not followed).
+        http or guarded_client(settings.outbound_policy, timeout=10.0),
     )
 
 

@@ -17,6 +17,7 @@ from hearth.authz.roles import Permission
 from hearth.inbox import suggest
 from hearth.inbox.voice import NETWORK_LIMITS, VoiceGuide, VoiceWarning, check_draft
 from hearth.kit.errors import NotFoundError, ValidationFailedError
+from hearth.kit.netguard import OutboundPolicy, check_url, default_policy
 from hearth.kit.time import utcnow
 from hearth.models import Mention, Workspace
 from hearth.models.inbox import Conversation, KnowledgeItem, OutboundReply
@@ -315,8 +316,16 @@ def llm_settings_of(workspace: Workspace, secret_key: str) -> Any:
 
 
 def check_configure_llm(
-    session: Session, actor: Actor, workspace_id: str, base_url: str, model: str
+    session: Session,
+    actor: Actor,
+    workspace_id: str,
+    base_url: str,
+    model: str,
+    *,
+    policy: OutboundPolicy | None = None,
 ) -> None:
+    """``policy`` is the outbound guard's: an endpoint on a private or internal network is
+    refused here (``DestinationRefusedError``) unless the operator allows it."""
     from hearth.inbox.llm import LlmSettings
 
     access_with(session, actor, workspace_id, Permission.WORKSPACE_SETTINGS)
@@ -327,6 +336,7 @@ def check_configure_llm(
             LlmSettings(base_url=base_url, api_key=SecretStr("x"), model=model or "x")
         except ValidationError as exc:
             raise ValidationFailedError(f"endpoint: {exc.errors()[0]['msg']}") from None
+        check_url(base_url.strip(), policy or default_policy())
 
 
 def do_configure_llm(

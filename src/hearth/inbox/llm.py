@@ -9,7 +9,8 @@ Privacy: the customer's message goes to a third party, so structured personal da
 not need them to draft an answer.
 
 `draft_reply` never raises for network or endpoint trouble: rate limits, server errors,
-timeouts and malformed answers come back as `DraftResult.error` in plain words.
+timeouts, malformed answers and an address the outbound guard refuses (`kit/netguard.py`, with
+the guarded client the web layer hands in) come back as `DraftResult.error` in plain words.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from hearth.enrich.pii import find_pii, redact
 from hearth.inbox.voice import Address, EmojiPolicy, VoiceGuide
+from hearth.kit.netguard import DestinationRefusedError
 
 _MAX_MESSAGE_CHARS = 4000
 _MAX_SNIPPETS_CHARS = 6000
@@ -205,6 +207,14 @@ def draft_reply(
     try:
         response = http.post(
             settings.endpoint, json=payload, headers=headers, timeout=settings.timeout
+        )
+    except DestinationRefusedError:
+        return _failure(
+            "llm.refused_destination",
+            "The text generator's address is on a private or internal network, where Hearth "
+            "does not connect; ask an admin to check it.",
+            "L'adresse du générateur de texte est sur un réseau privé ou interne, où Hearth ne "
+            "se connecte pas ; demandez à un admin de la vérifier.",
         )
     except httpx.TimeoutException:
         return _failure(

@@ -32,6 +32,7 @@ from hearth.ingest.credentials import (
     open_credentials,
     seal,
 )
+from hearth.ingest.outbound import check_destinations
 from hearth.ingest.persist import store_incoming
 from hearth.ingest.policy import DEFAULT_POLL_MINUTES
 from hearth.ingest.queries import POLL_JOB, access_channel
@@ -40,6 +41,12 @@ from hearth.kit.crypto import SecretBox
 from hearth.kit.db import new_id
 from hearth.kit.errors import ValidationFailedError
 from hearth.kit.jobs import JobState
+from hearth.kit.netguard import (
+    DestinationRefusedError,
+    OutboundPolicy,
+    default_policy,
+    guarded_client,
+)
 from hearth.kit.time import utcnow
 from hearth.models import Channel, Job, WebhookDelivery
 
@@ -104,13 +111,20 @@ def _name(name: str, cls: type[Connector]) -> str:
     return name
 
 
+def _checked_draft(draft: ChannelDraft, policy: OutboundPolicy | None) -> ChannelDraft:
+    # Refused now, where the admin can correct it; the guard checks again at every connection.
+    check_destinations(draft.credentials, draft.settings.sources, policy or default_policy())
+    return draft
+
+
 def check_create_channel(session: Session, actor: Actor, workspace_id: str, platform: str,
-                         name: str, form: Mapping[str, Any]) -> ChannelDraft:
+                         name: str, form: Mapping[str, Any], *,
+                         policy: OutboundPolicy | None = None) -> ChannelDraft:
     access_with(session, actor, workspace_id, Permission.CHANNELS_MANAGE)
     cls = get_connector_class(platform)
     credentials = credentials_from_form(cls.credentials_model, form)
-    return ChannelDraft(workspace_id, platform, _name(name, cls), credentials,
-                        settings_from_form(form))
+    return _checked_draft(ChannelDraft(workspace_id, platform, _name(name, cls), credentials,
+                                       settings_from_form(form)), policy)
 
 
 def do_create_channel(session: Session, draft: ChannelDraft, *, box: SecretBox,
@@ -133,15 +147,15 @@ def stored_credentials(channel: Channel, box: SecretBox) -> BaseModel:
 
 
 def check_update_channel(session: Session, actor: Actor, workspace_id: str, channel_id: str,
-                         name: str, form: Mapping[str, Any],
-                         box: SecretBox) -> tuple[Channel, ChannelDraft]:
+                         name: str, form: Mapping[str, Any], box: SecretBox, *,
+                         policy: OutboundPolicy | None = None) -> tuple[Channel, ChannelDraft]:
     channel = access_channel(session, actor, workspace_id, channel_id, Permission.CHANNELS_MANAGE)
     cls = get_connector_class(channel.platform)
     stored = box.open(channel.credentials_encrypted)
     credentials = credentials_from_form(cls.credentials_model, form, stored)
     draft = ChannelDraft(workspace_id, channel.platform, _name(name, cls), credentials,
                          settings_from_form(form))
-    return channel, draft
+    return channel, _checked_draft(draft, policy)
 
 
 def do_update_channel(session: Session, channel: Channel, draft: ChannelDraft, *,
@@ -238,12 +252,24 @@ def check_test_connection(session: Session, actor: Actor, workspace_id: str, pla
 
 
 def run_connection_test(cls: type[Connector], credentials: BaseModel,
-                        http: httpx.Client | None = None) -> ConnectionCheck:
-    """Ask the network; call outside any transaction (it may take seconds)."""
+                        http: httpx.Client | None = None, *,
+                        policy: OutboundPolicy | None = None) -> ConnectionCheck:
+    """Ask the network; call outside any transaction (it may take seconds).
+
+    Without ``http``, the client is the outbound guard's under ``policy``: a private or
+    internal address (typed, resolved or redirected to) is refused with the guard's words.
+    """
+    policy = policy or default_policy()
+    try:
+        check_destinations(credentials, None, policy)
+    except CredentialsInvalidError as exc:
+        return ConnectionCheck(ok=False, message=next(iter(exc.fields.values())))
     own = http is None
-    client = http or httpx.Client(timeout=TEST_TIMEOUT, follow_redirects=False)
+    client = http or guarded_client(policy, timeout=TEST_TIMEOUT)
     try:
         return cls(credentials, http=client).test_connection()
+    except DestinationRefusedError as exc:
+        return ConnectionCheck(ok=False, message=exc.message)
     except ConnectorError as exc:
         return ConnectionCheck(ok=False, message=exc.message)
     except (OSError, httpx.HTTPError) as exc:

@@ -4,6 +4,13 @@ Upserts key on (workspace, platform, external id), so a redelivered message or a
 stores nothing twice (DESIGN §3.6). Community members get a deterministic id derived from their
 first identity, so two consumers meeting the same new author at once agree on who it is instead
 of racing to create two members.
+
+Some ids are chosen by the sender, not by the network: an e-mail's Message-ID is whatever its
+author wrote. Such items carry a content fingerprint in ``raw["fingerprint"]``, and
+:func:`separate_reused_ids` (run before every upsert, see ``persist.py``) gives an item whose id
+is already held by a *different* message an id of its own, ``"<id> <fingerprint>"``. A genuine
+redelivery (same fingerprint) still upserts onto its row; a forged or reused id can neither
+rewrite a stored mention nor make a later genuine one be dropped.
 """
 
 from __future__ import annotations
@@ -155,6 +162,75 @@ def _store_matches(session: Session, batch: Sequence[Incoming],
             for e in batch for query_id in e.matched_query_ids]
     if rows:
         session.execute(_insert(session, MentionMatch).on_conflict_do_nothing(), rows)
+
+
+FINGERPRINT = "fingerprint"
+_SEPARATED_ID_CHARS = 300  # the column's width
+
+
+def separate_reused_ids(session: Session, batch: Sequence[Incoming]) -> list[Incoming]:
+    """The batch with each fingerprinted item that reuses a taken id moved to an id of its own.
+
+    An id is taken by the stored row, else by the first item of the batch that claims it. A row
+    stored before fingerprints existed is the same message when its author and text are.
+    """
+    if not any(_fingerprint(e) for e in batch):
+        return list(batch)
+    owners = _stored_owners(session, [e for e in batch if _fingerprint(e)])
+    separated: list[Incoming] = []
+    for entry in batch:
+        fingerprint = _fingerprint(entry)
+        if fingerprint:
+            key = (entry.workspace_id, entry.item.platform, entry.item.external_id)
+            owner = owners.setdefault(key, _Owner(fingerprint))
+            if not owner.is_same(entry, fingerprint):
+                entry = _with_own_id(entry, fingerprint)
+        separated.append(entry)
+    return separated
+
+
+@dataclass(frozen=True)
+class _Owner:
+    fingerprint: str | None
+    author_id: str | None = None
+    text: str | None = None
+
+    def is_same(self, entry: Incoming, fingerprint: str) -> bool:
+        if self.fingerprint is not None:
+            return self.fingerprint == fingerprint
+        return (self.author_id, self.text) == (entry.item.author.platform_user_id, entry.item.text)
+
+
+def _fingerprint(entry: Incoming) -> str | None:
+    value = (entry.item.raw or {}).get(FINGERPRINT)
+    return value if isinstance(value, str) and value else None
+
+
+def _stored_owners(session: Session, batch: Sequence[Incoming]) -> dict[Key, _Owner]:
+    owners: dict[Key, _Owner] = {}
+    scopes: dict[tuple[str, str], set[str]] = {}
+    for e in batch:
+        scopes.setdefault((e.workspace_id, e.item.platform), set()).add(e.item.external_id)
+    for (workspace_id, platform), external_ids in scopes.items():
+        rows = session.execute(
+            select(Mention.external_id, Mention.raw, Mention.text, MemberIdentity.platform_user_id)
+            .outerjoin(MemberIdentity, MemberIdentity.id == Mention.identity_id)
+            .where(Mention.workspace_id == workspace_id, Mention.platform == platform,
+                   Mention.external_id.in_(sorted(external_ids))))
+        for external_id, raw, text, author_id in rows:
+            stored = (raw or {}).get(FINGERPRINT) if isinstance(raw, dict) else None
+            owners[(workspace_id, platform, external_id)] = (
+                _Owner(stored) if isinstance(stored, str) and stored
+                else _Owner(None, author_id, text))
+    return owners
+
+
+def _with_own_id(entry: Incoming, fingerprint: str) -> Incoming:
+    # A space never occurs in a Message-ID as parsed, so no sender can claim this id directly.
+    suffix = f" {fingerprint[:24]}"
+    own_id = entry.item.external_id[: _SEPARATED_ID_CHARS - len(suffix)] + suffix
+    item = entry.item.model_copy(update={"external_id": own_id})
+    return Incoming(entry.workspace_id, item, entry.enrichment, entry.matched_query_ids)
 
 
 def dedupe(batch: Sequence[Incoming]) -> list[Incoming]:

@@ -31,6 +31,7 @@ from hearth.ingest.connectors.base import (
     RateLimitedError,
     TransientNetworkError,
 )
+from hearth.ingest.connectors.http import DestinationBlockedError
 from hearth.ingest.connectors.registry import get_connector_class
 from hearth.ingest.consumer import enrich_items, prepare_incoming
 from hearth.ingest.credentials import open_credentials, plain_values, seal
@@ -39,6 +40,7 @@ from hearth.ingest.policy import is_pollable
 from hearth.ingest.queries import POLL_JOB, list_due_channels
 from hearth.kit.crypto import SecretBox, SecretDecryptionError
 from hearth.kit.jobs import enqueue, ensure_scheduled, job_handler
+from hearth.kit.netguard import OutboundPolicy, guarded_client
 from hearth.kit.time import utcnow
 from hearth.models import Channel
 
@@ -53,14 +55,20 @@ SCHEDULE_EVERY = timedelta(seconds=30)
 
 @dataclass
 class PollContext:
-    """How polls reach the outside world; tests point ``http`` at a fake server."""
+    """How polls reach the outside world; tests point ``http`` at a fake server.
+
+    The addresses come from workspace admins, so the client is the outbound guard's
+    (``kit/netguard.py``): private and internal networks are refused unless ``policy`` allows
+    them.
+    """
 
     secret_key: str
     timeout: httpx.Timeout = field(default_factory=lambda: POLL_TIMEOUT)
     http: httpx.Client | None = None
+    policy: OutboundPolicy = field(default_factory=OutboundPolicy)
 
     def client(self) -> httpx.Client:
-        return self.http or httpx.Client(timeout=self.timeout, follow_redirects=False)
+        return self.http or guarded_client(self.policy, timeout=self.timeout)
 
 
 _context: PollContext | None = None
@@ -69,7 +77,8 @@ _context: PollContext | None = None
 def configure(settings: Settings, http: httpx.Client | None = None) -> None:
     """Give the poll job its secret key (called by whatever runs the job queue)."""
     global _context
-    _context = PollContext(settings.resolved_secret_key, http=http)
+    _context = PollContext(settings.resolved_secret_key, http=http,
+                           policy=settings.outbound_policy)
 
 
 def job_context() -> PollContext:
@@ -182,6 +191,8 @@ def _plain_error(label: str, exc: Exception) -> str:
     if isinstance(exc, AuthExpiredError):
         return (f"{label} refused the credentials: reconnect the account (edit the channel "
                 f"and enter a new token or password).")
+    if isinstance(exc, DestinationBlockedError):
+        return f"Hearth did not connect to {label} at {exc.host}: {exc.message}."
     if isinstance(exc, TransientNetworkError):
         return f"{label} could not be reached; Hearth will try again shortly. ({exc})"
     return f"{label} refused the request: {exc}"

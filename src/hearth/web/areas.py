@@ -124,3 +124,11 @@ def translated_inbox_errors() -> None:  # inbox errors shown in forms, translate
     _("write a reply first"), _("the reply is too long"), _("this person is not in the team")
     _("a note holds between 1 and 10,000 characters"), _("snooze until a time in the next 90 days")
     _("choose a rating from 1 to 5"), _("this survey was already answered: thank you!")
+
+
+def translated_outbound_errors() -> None:  # kit/netguard.py refusals, shown in forms and tests
+    _("this address leads to a private or internal network, where Hearth does not connect "
+      "(an operator can allow it with HEARTH_OUTBOUND_ALLOW)")
+    _("only http:// and https:// addresses are allowed")
+    _("put the user name and password in their own fields, not in the address")
+    _("this is not a valid address")

@@ -7,6 +7,8 @@ Every network answer is hostile until proven otherwise (DESIGN §3.5), so a conn
   401 → ``AuthExpiredError``; 429 → ``RateLimitedError`` with ``retry_after`` taken from
   ``Retry-After`` (delta-seconds or HTTP-date) or a documented reset header; 408/5xx and
   timeouts → ``TransientNetworkError``; any other 4xx → ``PermanentNetworkError``;
+- turns a refusal of the outbound guard (``kit/netguard.py``: a private or internal address,
+  possibly reached through a redirect) into ``DestinationBlockedError``, a permanent error;
 - reads at most ``max_bytes`` of the body (checked against ``Content-Length`` first, then while
   streaming), raising ``PayloadTooLargeError`` instead of filling memory;
 - returns a :class:`BoundedResponse` whose :meth:`~BoundedResponse.json` raises
@@ -51,6 +53,7 @@ from hearth.ingest.connectors.base import (
     TransientNetworkError,
 )
 from hearth.ingest.schemas import MentionIn
+from hearth.kit.netguard import DestinationRefusedError
 
 DEFAULT_MAX_BYTES = 5_000_000  # a page of 100 posts is well under 1 MB on every network we read
 DEFAULT_RETRY_AFTER = 60.0
@@ -72,6 +75,21 @@ class MalformedPayloadError(PermanentNetworkError):
     """The network sent something that is not the JSON we expect."""
 
     code = "connector.malformed_payload"
+
+
+class DestinationBlockedError(PermanentNetworkError):
+    """The address leads to a network Hearth does not connect to (kit/netguard.py).
+
+    Permanent: retrying changes nothing until an admin edits the address or an operator allows
+    the network. ``message`` is the guard's sentence alone, so the web layer can translate it.
+    """
+
+    code = "connector.destination_blocked"
+
+    def __init__(self, refused: DestinationRefusedError) -> None:
+        super().__init__(refused.message)
+        self.host = refused.host
+        self.address = refused.address
 
 
 class ServerFailedError(TransientNetworkError):
@@ -129,6 +147,8 @@ def send(
     try:
         with client.stream(method, url, **kwargs) as response:
             body = read_bounded(response, max_bytes)
+    except DestinationRefusedError as exc:
+        raise DestinationBlockedError(exc) from exc
     except httpx.TimeoutException as exc:
         never_sent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
         raise NetworkTimeoutError(
@@ -159,6 +179,8 @@ def open_stream(
                     BoundedResponse(response.status_code, response.headers, body, url)
                 )
             yield response.iter_lines()
+    except DestinationRefusedError as exc:
+        raise DestinationBlockedError(exc) from exc
     except httpx.TimeoutException as exc:
         raise NetworkTimeoutError(f"stream {_short(url)} timed out", maybe_delivered=False) from exc
     except httpx.TransportError as exc:

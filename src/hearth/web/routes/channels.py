@@ -31,7 +31,7 @@ from hearth.web.context import (
     verify_csrf,
     workspace_page,
 )
-from hearth.web.i18n import N_
+from hearth.web.i18n import N_, gettext
 from hearth.web.routes.hooks import hook_url
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -90,7 +90,8 @@ def choose_platform(request: Request, page: WorkspacePage = Depends(workspace_pa
 def _form_page(request: Request, page: WorkspacePage, cls: type[Connector],
                channel: Channel | None = None, values: dict[str, Any] | None = None,
                error: HearthError | None = None, settings: Settings | None = None) -> Response:
-    fields = {name: message for name, message in getattr(error, "fields", {}).items()}
+    # Field messages come from Hearth's validators; the catalogue translates the known ones.
+    fields = {name: gettext(message) for name, message in getattr(error, "fields", {}).items()}
     return render(
         request, "settings/channels_form.html", status_code=error.status if error else 200,
         page=page, areas=AREAS, connector=cls, channel=channel, fields=form_fields(
@@ -124,7 +125,8 @@ async def create_channel(request: Request, platform: str,
     form = _form(await request.form())
     try:
         draft = actions.check_create_channel(db, page.actor, page.workspace.id, platform,
-                                             form.get("name", ""), form)
+                                             form.get("name", ""), form,
+                                             policy=settings.outbound_policy)
     except CredentialsInvalidError as exc:
         cls = get_connector_class(platform)
         return _form_page(request, page, cls, values=_submitted_values(cls, form), error=exc)
@@ -162,7 +164,8 @@ async def update_channel(request: Request, channel_id: str,
     form, box = _form(await request.form()), _box(settings)
     try:
         channel, draft = actions.check_update_channel(
-            db, page.actor, page.workspace.id, channel_id, form.get("name", ""), form, box)
+            db, page.actor, page.workspace.id, channel_id, form.get("name", ""), form, box,
+            policy=settings.outbound_policy)
     except CredentialsInvalidError as exc:
         channel = access_channel(db, page.actor, page.workspace.id, channel_id)
         cls = get_connector_class(channel.platform)
@@ -186,8 +189,9 @@ async def _test(request: Request, page: WorkspacePage, db: Session, settings: Se
     # Nothing was written: end the read transaction so no database lock is held while a slow
     # network answers.
     db.commit()
-    check = actions.run_connection_test(cls, credentials)
-    return render(request, "settings/channels_test.html", ok=check.ok, message=check.message)
+    check = actions.run_connection_test(cls, credentials, policy=settings.outbound_policy)
+    return render(request, "settings/channels_test.html", ok=check.ok,
+                  message=gettext(check.message))
 
 
 @router.post(BASE + "/new/{platform}/test")

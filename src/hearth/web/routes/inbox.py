@@ -478,21 +478,18 @@ def ai_draft(
     db: Session = DB,
 ) -> Response:
     """Ask the configured endpoint for a draft; it lands in the reply box for review."""
-    import httpx
+    from hearth.kit.netguard import guarded_client
 
+    settings = request.app.state.settings
     _, conversation = actions.access_conversation(
         db, page.actor, page.workspace.id, conversation_id, Permission.INBOX_REPLY
     )
     items = iq.timeline(db, conversation)
     last_in = next((i.mention for i in reversed(items) if i.mention is not None), None)
-    with httpx.Client(timeout=30.0) as http:
+    # The endpoint is typed by an admin: the outbound guard's client refuses internal addresses.
+    with guarded_client(settings.outbound_policy, timeout=30.0) as http:
         result = assist.draft_with_llm(
-            db,
-            page.workspace,
-            conversation,
-            last_in,
-            request.app.state.settings.resolved_secret_key,
-            http,
+            db, page.workspace, conversation, last_in, settings.resolved_secret_key, http
         )
     return render(request, "inbox/_draft.html", page=page, c=conversation, result=result)
 

@@ -341,7 +341,8 @@ def configure_llm(
     db: Session = DB,
 ) -> Response:
     try:
-        assist.check_configure_llm(db, page.actor, page.workspace.id, base_url, model)
+        assist.check_configure_llm(db, page.actor, page.workspace.id, base_url, model,
+                                   policy=request.app.state.settings.outbound_policy)
     except HearthError as exc:
         if exc.status in (403, 404):
             raise

@@ -34,7 +34,8 @@ KIND_LABELS = {
 }
 
 
-def _page(request: Request, page: WorkspacePage, db: Session, error: str | None = None) -> Response:
+def _page(request: Request, page: WorkspacePage, db: Session, error: str | None = None,
+          submitted: dict[str, str] | None = None) -> Response:
     require(page.grant, Permission.CRISIS_VIEW)
     manage = page.grant.has(Permission.CRISIS_MANAGE)
     user_id = page.actor.user_id or ""
@@ -52,6 +53,7 @@ def _page(request: Request, page: WorkspacePage, db: Session, error: str | None 
         severities=notify.SEVERITIES,
         kinds=KIND_LABELS,
         error=error,
+        submitted=submitted or {},
     )
 
 
@@ -87,9 +89,12 @@ def add_destination(
             secret=secret,
             box=box,
             actor=page.actor,
+            policy=settings.outbound_policy,
         )
     except ValidationFailedError as exc:
-        return _page(request, page, db, error=str(exc))
+        # The secret is not shown again; the kind and address are, to be corrected.
+        return _page(request, page, db, error=exc.message,
+                     submitted={"kind": kind, "target": target})
     return _back(page)
 
 

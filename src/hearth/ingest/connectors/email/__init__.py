@@ -11,10 +11,16 @@ Cursor shape::
 When the server's UIDVALIDITY changes (the mailbox was rebuilt, UIDs renumbered) the cursor is
 void and the mailbox is read again from the start; the store's upsert on Message-ID keeps that
 from duplicating anything.
+
+A sender writes its own Message-ID, so it may reuse one already stored (or the one Hearth gave a
+reply). Each mention carries ``raw["fingerprint"]`` (sender, date, subject, body): the store
+keeps a different mail with a taken id apart, under ``"<Message-ID> <fingerprint>"``, so it
+neither rewrites the stored mention nor gets dropped as a duplicate (``store.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +55,8 @@ from hearth.ingest.connectors.email.smtp import (
 from hearth.ingest.connectors.http import excerpt
 from hearth.ingest.connectors.registry import hookimpl
 from hearth.ingest.schemas import AuthorIn, MentionIn
+from hearth.ingest.store import FINGERPRINT
+from hearth.kit.netguard import policy_of
 
 __all__ = [
     "EmailConnector",
@@ -121,15 +129,18 @@ class EmailConnector(Connector):
         super().__init__(credentials, http=http)  # type: ignore[arg-type]  # no HTTP here
         self.settings = EmailSettings.model_validate(credentials.model_dump())
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        # No HTTP here, but the client handed in carries the outbound guard's policy, which
+        # the IMAP and SMTP sockets obey too.
+        self.policy = policy_of(http)
 
     # --- reading ------------------------------------------------------------------------------
 
     def test_connection(self) -> ConnectionCheck:
         try:
-            with imap_session(self.settings) as session:
+            with imap_session(self.settings, self.policy) as session:
                 session.examine(self.settings.mailbox)
                 count = session.exists
-            check_login(self.settings)
+            check_login(self.settings, self.policy)
         except ConnectorError as exc:
             return ConnectionCheck(ok=False, message=exc.message, account=self.settings.username)
         return ConnectionCheck(
@@ -141,7 +152,7 @@ class EmailConnector(Connector):
     def fetch(self, request: FetchRequest, cursor: dict[str, Any]) -> FetchResult:
         mailbox = self.settings.mailbox
         state = _Cursor.load(cursor if isinstance(cursor, dict) else {}, mailbox)
-        with imap_session(self.settings) as session:
+        with imap_session(self.settings, self.policy) as session:
             validity = session.examine(mailbox)
             last_uid = state.last_uid if state.uidvalidity == validity else 0
             uids = self._pending(session, last_uid, request)
@@ -206,9 +217,10 @@ class EmailConnector(Connector):
 
     def _mention(self, mail: ParsedMail, uid: int, validity: int) -> MentionIn:
         sender = mail.from_address or "unknown"
+        fingerprint = mail_fingerprint(mail)
         return MentionIn(
             platform=self.platform,
-            external_id=mail.message_id,
+            external_id=self._external_id(mail, fingerprint),
             author=AuthorIn(
                 platform_user_id=sender[:200],
                 handle=sender[:200],
@@ -226,8 +238,23 @@ class EmailConnector(Connector):
                 "uidvalidity": validity,
                 "references": list(mail.references[-5:]),
                 "auto_submitted": mail.auto_submitted,
+                # The store keeps a different mail reusing a stored Message-ID apart from it.
+                FINGERPRINT: fingerprint,
             },
         )
+
+    def _external_id(self, mail: ParsedMail, fingerprint: str) -> str:
+        """The Message-ID, unless a stranger claims one Hearth gave a reply of ours.
+
+        Replies to our reply name its Message-ID; a mail that took it first would pull them
+        into its own thread. The copy of our own reply (From: the support address) keeps it.
+        """
+        ours = mail.message_id.startswith("hearth.") and mail.message_id.endswith(
+            "@" + self.settings.domain
+        )
+        if ours and mail.from_address != self.settings.address.lower():
+            return f"{mail.message_id[:270]} {fingerprint[:24]}"
+        return mail.message_id
 
     # --- answering ----------------------------------------------------------------------------
 
@@ -268,10 +295,10 @@ class EmailConnector(Connector):
             )
         except ValueError as exc:  # e.g. a header that would need a line break
             return Delivery(outcome=DeliveryOutcome.FAILED, error=f"cannot build the reply: {exc}")
-        return send(msg, self.settings)
+        return send(msg, self.settings, self.policy)
 
     def find_parent(self, message_id: str) -> ReplyContext | None:
-        with imap_session(self.settings) as session:
+        with imap_session(self.settings, self.policy) as session:
             session.examine(self.settings.mailbox)
             uids = session.uids_with_message_id(message_id)
             bodies = session.bodies(uids[:1]) if uids else {}
@@ -288,7 +315,7 @@ class EmailConnector(Connector):
         # The Message-ID is derived from the key, so the key alone identifies our reply.
         message_id = reply_message_id(idempotency_key, self.settings.domain)
         boxes = [b for b in (self.settings.sent_mailbox, self.settings.mailbox) if b]
-        with imap_session(self.settings) as session:
+        with imap_session(self.settings, self.policy) as session:
             for box in dict.fromkeys(boxes):
                 try:
                     session.examine(box)
@@ -297,6 +324,16 @@ class EmailConnector(Connector):
                 if session.uids_with_message_id(message_id):
                     return Delivery(outcome=DeliveryOutcome.SENT, external_id=message_id)
         return None
+
+
+def mail_fingerprint(mail: ParsedMail) -> str:
+    """What tells two mails with one Message-ID apart: sender, date, subject and body.
+
+    The same mail read again (a re-fetch, a rebuilt mailbox) has the same fingerprint.
+    """
+    when = mail.date.isoformat() if mail.date else ""
+    parts = (mail.from_address, when, mail.subject, mail.text)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 def _chunks(uids: list[int], sizes: dict[int, int], budget: int) -> list[list[int]]:

@@ -21,6 +21,9 @@ from hearth.ingest.connectors.base import (
     TransientNetworkError,
 )
 from hearth.ingest.connectors.email.settings import EmailSettings, Security
+from hearth.ingest.connectors.email.sockets import GuardedIMAP4, GuardedIMAP4_SSL
+from hearth.ingest.connectors.http import DestinationBlockedError
+from hearth.kit.netguard import DestinationRefusedError, OutboundPolicy, default_policy
 
 _UID = re.compile(rb"UID (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -94,10 +97,15 @@ class ImapSession:
 
 
 @contextmanager
-def imap_session(settings: EmailSettings) -> Iterator[ImapSession]:
-    """Connect, log in, yield; every failure comes out as a typed ``ConnectorError``."""
+def imap_session(
+    settings: EmailSettings, policy: OutboundPolicy | None = None
+) -> Iterator[ImapSession]:
+    """Connect, log in, yield; every failure comes out as a typed ``ConnectorError``.
+
+    The host is reached only at an address the outbound guard allows under ``policy``.
+    """
     with imap_errors(settings.imap_host):
-        client = _connect(settings)
+        client = _connect(settings, policy or default_policy())
         try:
             _login(client, settings)
             yield ImapSession(client, settings)
@@ -111,6 +119,8 @@ def imap_errors(host: str) -> Iterator[None]:
         yield
     except ConnectorError:
         raise
+    except DestinationRefusedError as exc:
+        raise DestinationBlockedError(exc) from exc
     except TimeoutError as exc:
         raise TransientNetworkError(f"IMAP server {host} did not answer in time") from exc
     except ssl.SSLError as exc:
@@ -123,12 +133,12 @@ def imap_errors(host: str) -> Iterator[None]:
         raise TransientNetworkError(f"IMAP server {host} unreachable: {exc}") from exc
 
 
-def _connect(settings: EmailSettings) -> imaplib.IMAP4:
+def _connect(settings: EmailSettings, policy: OutboundPolicy) -> imaplib.IMAP4:
     host, port, timeout = settings.imap_host, settings.imap_port, settings.timeout_seconds
     if settings.imap_security == Security.TLS:
         context = ssl.create_default_context()
-        return imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=timeout)
-    client = imaplib.IMAP4(host, port, timeout=timeout)
+        return GuardedIMAP4_SSL(host, port, policy=policy, ssl_context=context, timeout=timeout)
+    client = GuardedIMAP4(host, port, policy=policy, timeout=timeout)
     if settings.imap_security == Security.STARTTLS:
         client.starttls(ssl_context=ssl.create_default_context())
     return client

@@ -30,6 +30,9 @@ from hearth.ingest.connectors.base import (
 )
 from hearth.ingest.connectors.email.mime import ParsedMail
 from hearth.ingest.connectors.email.settings import EmailSettings, Security
+from hearth.ingest.connectors.email.sockets import GuardedSMTP, GuardedSMTP_SSL
+from hearth.ingest.connectors.http import DestinationBlockedError
+from hearth.kit.netguard import DestinationRefusedError, OutboundPolicy, default_policy
 
 MAX_REFERENCES = 10
 _REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|réf|ref|rép|rep)\s*:", re.IGNORECASE)
@@ -100,14 +103,18 @@ def thread_references(parent: ReplyContext) -> list[str]:
     return list(dict.fromkeys(chain))
 
 
-def send(msg: EmailMessage, settings: EmailSettings) -> Delivery:
+def send(
+    msg: EmailMessage, settings: EmailSettings, policy: OutboundPolicy | None = None
+) -> Delivery:
     """Hand the message to the SMTP server; the outcome says whether it surely left."""
     message_id = str(msg["Message-ID"]).strip().strip("<>")
     recipients = [str(msg["To"])]
     if not all(address.isascii() for address in recipients):
         return _failed("the recipient's address is not ASCII (SMTPUTF8 is not supported yet)")
     try:
-        client = _connect(settings)
+        client = _connect(settings, policy)
+    except DestinationRefusedError as exc:
+        return _failed(f"SMTP server {settings.smtp_host}: {exc.message}")
     except (OSError, smtplib.SMTPException) as exc:
         return _failed(f"could not reach SMTP server {settings.smtp_host}: {exc}")
     try:
@@ -154,10 +161,12 @@ def _hand_over(client: smtplib.SMTP, msg: EmailMessage, message_id: str) -> Deli
     return Delivery(outcome=DeliveryOutcome.SENT, external_id=message_id)
 
 
-def check_login(settings: EmailSettings) -> None:
+def check_login(settings: EmailSettings, policy: OutboundPolicy | None = None) -> None:
     """Log in to the SMTP server and leave, sending nothing; raise a typed error on failure."""
     try:
-        client = _connect(settings)
+        client = _connect(settings, policy)
+    except DestinationRefusedError as exc:
+        raise DestinationBlockedError(exc) from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise _unreachable(settings, exc) from exc
     try:
@@ -179,12 +188,13 @@ def _unreachable(settings: EmailSettings, exc: Exception) -> ConnectorError:
     return TransientNetworkError(f"SMTP server {settings.smtp_host} unreachable: {exc}")
 
 
-def _connect(settings: EmailSettings) -> smtplib.SMTP:
+def _connect(settings: EmailSettings, policy: OutboundPolicy | None) -> smtplib.SMTP:
     host, port, timeout = settings.smtp_host, settings.smtp_port, settings.timeout_seconds
+    policy = policy or default_policy()
     if settings.smtp_security == Security.TLS:
         context = ssl.create_default_context()
-        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    client = smtplib.SMTP(host, port, timeout=timeout)
+        return GuardedSMTP_SSL(host, port, policy=policy, timeout=timeout, context=context)
+    client = GuardedSMTP(host, port, policy=policy, timeout=timeout)
     if settings.smtp_security == Security.STARTTLS:
         client.starttls(context=ssl.create_default_context())
     return client
