@@ -12,6 +12,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from hearth.crisis.queries import ChartPoint
+from hearth.web.i18n import _, localtime
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 720, 200, 40, 22, 8
 
@@ -94,3 +95,20 @@ def crisis_chart(
         + "</svg>"
     )
     return Markup(svg + f'<p class="chart-keys">{keys}</p>')
+
+
+def volume_chart(points: Sequence[ChartPoint], title: str) -> Markup:
+    """The crisis chart with its labels in the reader's language and time zone."""
+    return crisis_chart(
+        points,
+        title=title,
+        label=lambda start: localtime(start, "HH:mm"),
+        tip=lambda p: _(
+            "%(when)s: %(total)s mentions (%(negative)s negative)",
+            when=localtime(p.start, "HH:mm"),
+            total=p.mentions,
+            negative=p.negative,
+        ),
+        legend=(_("mentions"), _("negative"), _("usual level")),
+    )
+

@@ -25,7 +25,7 @@ from hearth.crisis.queries import ChartPoint
 from hearth.kit.time import ensure_utc
 from hearth.models import Incident
 from hearth.web.context import WorkspacePage, activate_locale
-from hearth.web.crisis_charts import crisis_chart
+from hearth.web.crisis_charts import volume_chart
 from hearth.web.i18n import _, localtime
 from hearth.workspace.queries import list_team
 
@@ -118,15 +118,7 @@ def event_text(entry: iq.TimelineEntry, names: dict[str, str]) -> str:
 def postmortem_html(request: Request, db: Session, page: WorkspacePage, incident: Incident) -> str:
     activate_locale(request)
     report = gather(db, page, incident)
-    chart = crisis_chart(
-        report.points,
-        title=_("Mentions since the first signal"),
-        label=lambda start: localtime(start, "HH:mm"),
-        tip=lambda p: _("%(when)s: %(total)s mentions (%(negative)s negative)",
-                        when=localtime(p.start, "HH:mm"), total=p.mentions,
-                        negative=p.negative),
-        legend=(_("mentions"), _("negative"), _("usual level")),
-    )
+    chart = volume_chart(report.points, _("Mentions since the first signal"))
     template = request.app.state.templates.get_template("crisis/postmortem.html")
     return template.render(
         r=report,

@@ -18,9 +18,9 @@ from hearth.kit.time import utcnow
 from hearth.models import CrisisAlert, Incident
 from hearth.web.areas import AREA_BY_SLUG, AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
-from hearth.web.crisis_charts import crisis_chart
+from hearth.web.crisis_charts import volume_chart
 from hearth.web.crisis_view import reason_text
-from hearth.web.i18n import N_, _, localtime
+from hearth.web.i18n import N_, _
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 DB = Depends(db_session, scope="function")
@@ -41,18 +41,7 @@ def _view(db: Session, page: WorkspacePage, alert: CrisisAlert, with_chart: bool
     now = utcnow()
     chart = None
     if with_chart:
-        chart = crisis_chart(
-            q.alert_series(db, alert, now),
-            title=_("Mentions since the episode began"),
-            label=lambda start: localtime(start, "HH:mm"),
-            tip=lambda p: _(
-                "%(when)s: %(total)s mentions (%(negative)s negative)",
-                when=localtime(p.start, "HH:mm"),
-                total=p.mentions,
-                negative=p.negative,
-            ),
-            legend=(_("mentions"), _("negative"), _("usual level")),
-        )
+        chart = volume_chart(q.alert_series(db, alert, now), _("Mentions since the episode began"))
     snoozed = alert.snoozed_until is not None and alert.snoozed_until > now
     return AlertView(alert, reason_text(alert, locale, tz), snoozed, chart)
 

@@ -18,8 +18,8 @@ from hearth.models import Incident, IncidentStatement
 from hearth.moderation.policy import mode_of
 from hearth.web.areas import AREA_BY_SLUG, AREAS
 from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, workspace_page
-from hearth.web.crisis_charts import crisis_chart
-from hearth.web.i18n import N_, _, localtime
+from hearth.web.crisis_charts import volume_chart
+from hearth.web.i18n import N_, _
 from hearth.web.postmortem import event_text, postmortem_html, postmortem_pdf
 from hearth.workspace.queries import list_team
 
@@ -50,21 +50,6 @@ def _url(page: WorkspacePage, incident_id: str, anchor: str = "") -> str:
     return f"/w/{page.workspace.slug}/crisis/incidents/{incident_id}{anchor}"
 
 
-def _chart(points: list[iq.ChartPoint]) -> Any:
-    return crisis_chart(
-        points,
-        title=_("Mentions since the first signal"),
-        label=lambda start: localtime(start, "HH:mm"),
-        tip=lambda p: _(
-            "%(when)s: %(total)s mentions (%(negative)s negative)",
-            when=localtime(p.start, "HH:mm"),
-            total=p.mentions,
-            negative=p.negative,
-        ),
-        legend=(_("mentions"), _("negative"), _("usual level")),
-    )
-
-
 def _room(
     request: Request,
     page: WorkspacePage,
@@ -87,7 +72,7 @@ def _room(
         area=AREA_BY_SLUG["crisis"],
         i=incident,
         error=error,
-        chart=_chart(points),
+        chart=volume_chart(points, _("Mentions since the first signal")),
         timeline=iq.timeline(db, incident, points),
         drivers=iq.drivers(db, incident, now),
         statements=iq.statements(db, incident),
