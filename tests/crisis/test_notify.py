@@ -101,7 +101,8 @@ def team(factory):
     with factory.begin() as session:
         owner = make_user(session, "owner@example.com")
         ws = make_workspace(session, "Pizzadoro", owner)
-        viewer = make_user(session, "viewer@example.com")
+        ws.default_language = "en"  # extra addresses and webhooks speak the workspace's language
+        viewer = make_user(session, "viewer@example.com", locale="fr")
         add_member(session, ws, viewer, Role.VIEWER)
         return {"ws": ws.id, "owner": user_actor(owner), "viewer": user_actor(viewer)}
 
@@ -149,9 +150,16 @@ def test_opened_alert_is_emailed_to_members_and_extra_addresses(factory, team, c
     alert_id = raise_alert(factory, team["ws"])
     assert _drain(factory) == [jobs.JobState.DONE] * 3
     assert _recipients(smtp) == ["owner@example.com", "press@example.com", "viewer@example.com"]
-    msg = smtp.received[0].message()
-    assert msg["Subject"].strip().startswith("Hearth crisis alert opened")
+    by_reader = {got.rcpt_to[0]: got.message() for got in smtp.received}
+    msg = by_reader["owner@example.com"]
+    assert msg["Subject"].strip().startswith("Hearth crisis alert: negative mentions ×")
+    assert "usual level for a Monday" in msg["Subject"]
     assert f"https://hearth.example/w/pizzadoro/crisis/alerts/{alert_id}" in msg.get_content()
+    # Each member reads it in their own language and time zone.
+    french = by_reader["viewer@example.com"]
+    assert french["Subject"].strip().startswith("Alerte Hearth (crise) : les mentions négatives")
+    assert "L'ouvrir dans Hearth" in french.get_content()
+    assert "CET" in french.get_content() or "CEST" in french.get_content()
     with factory() as session:
         notified = _audit(session, "crisis.alert.notified")
         assert sorted(d["destination"] for d in notified)[0] == "email:owner@example.com"
@@ -167,7 +175,8 @@ def test_webhooks_are_signed_and_shaped_per_kind(factory, team, configured, smtp
     bodies = {path: (headers, body) for path, headers, body in hook.received}
     assert set(bodies) == {"/slack", "/teams", "/generic"}
     slack = json.loads(bodies["/slack"][1])
-    assert "crisis alert opened" in slack["text"] and slack["blocks"][0]["type"] == "header"
+    assert slack["text"].startswith("Hearth crisis alert: negative mentions")
+    assert slack["blocks"][0]["type"] == "header"
     assert json.loads(bodies["/teams"][1])["@type"] == "MessageCard"
     headers, body = bodies["/generic"]
     expected = hmac.new(
@@ -230,7 +239,7 @@ def test_escalation_after_the_delay_when_nobody_acknowledged(factory, team, conf
     _make_due(factory)
     assert _drain(factory, [notify.ESCALATE_JOB]) == [jobs.JobState.DONE]
     assert _recipients(smtp) == ["boss@example.com"]
-    assert "still unacknowledged" in smtp.received[0].message()["Subject"]
+    assert "Nobody has acknowledged this Hearth alert yet" in smtp.received[0].message()["Subject"]
     with factory() as session:
         sent = _audit(session, "crisis.alert.escalation_sent")
         assert sent == [{"destination": "escalation:boss@example.com", "event": "escalation"}]
@@ -302,8 +311,9 @@ def test_escalated_alert_is_sent_again(factory, team, configured, smtp):
             actor=actions.RADAR,
         )
     assert _drain(factory) == [jobs.JobState.DONE] * 2
-    subjects = [r.message()["Subject"].strip() for r in smtp.received[2:]]
-    assert all(s.startswith("Hearth crisis alert escalated") for s in subjects)
+    subjects = sorted(r.message()["Subject"].strip() for r in smtp.received[2:])
+    assert subjects[0].startswith("Hearth alert now crisis")
+    assert subjects[1].startswith("L'alerte Hearth passe en crise")
     with factory() as session:
         events = session.scalars(select(AlertNotification.event)).all()
         assert sorted(events) == ["escalated:crisis"] * 2 + ["opened"] * 2

@@ -23,7 +23,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hearth.audit.chain import Target, record
@@ -31,6 +31,7 @@ from hearth.authz.access import access_with
 from hearth.authz.actor import Actor
 from hearth.authz.roles import Permission
 from hearth.config import Settings
+from hearth.crisis.notify_texts import AlertWords
 from hearth.kit import jobs
 from hearth.kit.crypto import SecretBox
 from hearth.kit.errors import HearthError, NotFoundError, ValidationFailedError
@@ -43,6 +44,7 @@ from hearth.models import (
     Membership,
     NotificationPreference,
     User,
+    Workspace,
 )
 
 NOTIFY_JOB = "crisis.alert.notify"
@@ -332,25 +334,14 @@ def schedule_escalation(session: Session, alert: CrisisAlert) -> bool:
 # --- messages ---------------------------------------------------------------------------------
 
 
-def _topic(alert: CrisisAlert) -> str:
-    return alert.topic_label or "whole workspace"
-
-
-def summary(alert: CrisisAlert, event: str) -> str:
-    verb = {"opened": "opened", "escalation": "is still unacknowledged"}.get(event, "escalated")
-    return (
-        f"Hearth {alert.severity} alert {verb}: {_topic(alert)} "
-        f"({alert.metric.replace('_', ' ')}, score {alert.score:.1f})"
-    )
-
-
 def alert_json(alert: CrisisAlert, event: str, link: str | None) -> dict[str, Any]:
+    """The generic webhook: data for machines, plus the summary in words for people."""
     return {
         "event": event,
         "alert": {
             "id": alert.id,
             "workspace_id": alert.workspace_id,
-            "topic": _topic(alert),
+            "topic": alert.topic_label,
             "topic_key": alert.topic_key,
             "metric": alert.metric,
             "severity": alert.severity,
@@ -364,19 +355,14 @@ def alert_json(alert: CrisisAlert, event: str, link: str | None) -> dict[str, An
     }
 
 
-def _terms(alert: CrisisAlert) -> str:
-    return ", ".join(t["term"] for t in (alert.rising_terms or [])[:5]) or "none yet"
-
-
-def slack_body(alert: CrisisAlert, event: str, link: str | None) -> dict[str, Any]:
-    text = summary(alert, event)
-    detail = f"*Rising terms:* {_terms(alert)}"
+def slack_body(words: AlertWords, link: str | None) -> dict[str, Any]:
+    detail = f"*{words.labels['terms']}:* {words.terms}"
     if link:
-        detail += f"\n<{link}|Open the alert in Hearth>"
+        detail += f"\n<{link}|{words.labels['open_link']}>"
     return {
-        "text": text,
+        "text": words.title,
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": text[:150]}},
+            {"type": "header", "text": {"type": "plain_text", "text": words.title[:150]}},
             {"type": "section", "text": {"type": "mrkdwn", "text": detail}},
         ],
     }
@@ -385,20 +371,20 @@ def slack_body(alert: CrisisAlert, event: str, link: str | None) -> dict[str, An
 _COLOURS = {"watch": "FFC107", "warning": "FF8C00", "crisis": "D32F2F"}
 
 
-def teams_body(alert: CrisisAlert, event: str, link: str | None) -> dict[str, Any]:
+def teams_body(alert: CrisisAlert, words: AlertWords, link: str | None) -> dict[str, Any]:
     """An Office 365 connector MessageCard (what Teams incoming webhooks accept)."""
     card: dict[str, Any] = {
         "@type": "MessageCard",
         "@context": "https://schema.org/extensions",
-        "summary": summary(alert, event),
+        "summary": words.title,
         "themeColor": _COLOURS.get(alert.severity, "808080"),
-        "title": summary(alert, event),
+        "title": words.title,
         "sections": [
             {
                 "facts": [
-                    {"name": "Topic", "value": _topic(alert)},
-                    {"name": "Severity", "value": alert.severity},
-                    {"name": "Rising terms", "value": _terms(alert)},
+                    {"name": words.labels["topic"], "value": words.topic},
+                    {"name": words.labels["severity"], "value": words.severity},
+                    {"name": words.labels["terms"], "value": words.terms},
                 ]
             }
         ],
@@ -407,41 +393,58 @@ def teams_body(alert: CrisisAlert, event: str, link: str | None) -> dict[str, An
         card["potentialAction"] = [
             {
                 "@type": "OpenUri",
-                "name": "Open in Hearth",
+                "name": words.labels["open_link"],
                 "targets": [{"os": "default", "uri": link}],
             }
         ]
     return card
 
 
-def webhook_body(kind: str, alert: CrisisAlert, event: str, link: str | None) -> dict[str, Any]:
+def webhook_body(
+    kind: str, alert: CrisisAlert, event: str, link: str | None, words: AlertWords
+) -> dict[str, Any]:
     if kind == "slack":
-        return slack_body(alert, event, link)
+        return slack_body(words, link)
     if kind == "teams":
-        return teams_body(alert, event, link)
-    return alert_json(alert, event, link)
+        return teams_body(alert, words, link)
+    return {**alert_json(alert, event, link), "text": words.title}
 
 
 def email_message(
-    alert: CrisisAlert, event: str, link: str | None, *, sender: str, to: str
+    words: AlertWords, link: str | None, *, sender: str, to: str
 ) -> EmailMessage:
     msg = EmailMessage(policy=email_policy.SMTP)
     msg["From"], msg["To"] = sender, to
-    msg["Subject"] = summary(alert, event)
+    msg["Subject"] = words.title
     msg["Date"] = format_datetime(utcnow())
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "hearth.local")
+    labels = words.labels
     lines = [
-        summary(alert, event),
+        words.title,
         "",
-        f"Topic: {_topic(alert)}",
-        f"Severity: {alert.severity}",
-        f"Rising terms: {_terms(alert)}",
-        f"Opened at: {alert.opened_at.isoformat(timespec='minutes')} UTC",
+        f"{labels['topic']}: {words.topic}",
+        f"{labels['severity']}: {words.severity}",
+        f"{labels['terms']}: {words.terms}",
+        f"{labels['opened_at']}: {words.opened_at}",
     ]
     if link:
-        lines += ["", f"Open it in Hearth: {link}"]
+        lines += ["", f"{labels['open_link']}: {link}"]
     msg.set_content("\n".join(lines) + "\n")
     return msg
+
+
+def reader_of(session: Session, workspace_id: str, address: str) -> tuple[str, str]:
+    """(locale, time zone) for a recipient: a member's own, else the workspace's."""
+    workspace = session.get(Workspace, workspace_id)
+    default = (workspace.default_language, workspace.timezone) if workspace else ("en", "UTC")
+    user = session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id, func.lower(User.email) == address.lower())
+    )
+    if user is None:
+        return default
+    return user.locale or default[0], user.timezone or default[1]
 
 
 # --- transport --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from hearth.audit.chain import Target, record
 from hearth.authz.actor import Actor
 from hearth.config import Settings
 from hearth.crisis import notify
+from hearth.crisis.notify_texts import words_for
 from hearth.kit import jobs
 from hearth.kit.netguard import guarded_client
 from hearth.kit.time import utcnow
@@ -116,7 +117,9 @@ def _send_email(session: Session, alert: CrisisAlert, event: str, address: str) 
     if smtp is None:
         log.warning("HEARTH_SMTP_HOST is not set: alert %s not e-mailed to %s", alert.id, address)
         return False
-    msg = notify.email_message(alert, event, _link(session, alert), sender=smtp.sender, to=address)
+    locale, zone = notify.reader_of(session, alert.workspace_id, address)
+    words = words_for(alert, event, locale, zone)
+    msg = notify.email_message(words, _link(session, alert), sender=smtp.sender, to=address)
     notify.send_email(smtp, msg)
     return True
 
@@ -127,7 +130,10 @@ def _send_webhook(session: Session, alert: CrisisAlert, event: str, destination_
         return False  # removed since the alert opened: nothing to send
     ctx = _ctx()
     secret = notify.webhook_box(ctx.secret_key).open(dest.secret_sealed).get("secret", "")
-    body = notify.webhook_body(dest.kind, alert, event, _link(session, alert))
+    workspace = session.get(Workspace, alert.workspace_id)
+    words = words_for(alert, event, workspace.default_language if workspace else "en",
+                      workspace.timezone if workspace else "UTC")
+    body = notify.webhook_body(dest.kind, alert, event, _link(session, alert), words)
     notify.post_webhook(ctx.http, dest.target, body, secret, utcnow())
     return True
 
