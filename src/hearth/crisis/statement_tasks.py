@@ -27,7 +27,6 @@ from hearth.ingest.connectors.base import (
 )
 from hearth.ingest.connectors.registry import get_connector_class
 from hearth.kit import jobs
-from hearth.kit.crypto import SecretBox
 from hearth.kit.time import utcnow
 from hearth.models import Channel, Incident, IncidentEvent, IncidentStatement, StatementPost
 
@@ -52,27 +51,17 @@ def _send(plan: _Plan) -> Delivery:
         return Delivery(DeliveryOutcome.SENT, external_id=f"demo-statement-{plan.key}")
     if plan.channel_sealed is None:
         return Delivery(DeliveryOutcome.FAILED, error="the channel was removed or disabled")
-    from hearth.ingest.credentials import open_credentials
-    from hearth.ingest.tasks import job_context
+    from hearth.ingest.tasks import open_connector
 
-    context = job_context()
     cls = get_connector_class(plan.platform)
     if Capability.PUBLISH not in cls.capabilities:
         return Delivery(DeliveryOutcome.FAILED, error=f"{cls.label} does not allow posting")
-    credentials = open_credentials(
-        SecretBox(context.secret_key), cls.credentials_model, plan.channel_sealed
-    )
-    client = context.client()
-    try:
-        connector = cls(credentials, http=client)
+    with open_connector(plan.platform, plan.channel_sealed) as connector:
         if plan.reconcile:
             found = connector.find_delivery(plan.key, text=plan.text)
             if found is not None:
                 return found
         return connector.publish(plan.text, idempotency_key=plan.key)
-    finally:
-        if client is not context.http:
-            client.close()
 
 
 @jobs.job_handler(POST_JOB)

@@ -31,7 +31,6 @@ from hearth.ingest.connectors.base import (
 )
 from hearth.ingest.connectors.registry import get_connector_class
 from hearth.kit import jobs
-from hearth.kit.crypto import SecretBox
 from hearth.kit.time import utcnow
 from hearth.models import Channel, Mention, Workspace
 from hearth.models.inbox import Conversation, OutboundReply
@@ -103,22 +102,14 @@ def _send(plan: _Plan) -> Delivery:
             error=f"no connected {plan.platform} channel can send this reply: "
             "connect one in Settings › Channels",
         )
-    from hearth.ingest.connectors.base import Connector
-    from hearth.ingest.credentials import open_credentials
-    from hearth.ingest.tasks import job_context
+    from hearth.ingest.tasks import open_connector
 
-    context = job_context()
-    cls: type[Connector] = get_connector_class(plan.platform)
+    cls = get_connector_class(plan.platform)
     if Capability.REPLY not in cls.capabilities:
         return Delivery(DeliveryOutcome.FAILED, error=f"{cls.label} does not allow replies")
     if plan.attachments and Capability.ATTACHMENTS not in cls.capabilities:
         return Delivery(DeliveryOutcome.FAILED, error=f"{cls.label} does not take files")
-    credentials = open_credentials(
-        SecretBox(context.secret_key), cls.credentials_model, plan.channel_sealed
-    )
-    client = context.client()
-    try:
-        connector = cls(credentials, http=client)
+    with open_connector(plan.platform, plan.channel_sealed) as connector:
         if plan.reconcile:
             found = connector.find_delivery(
                 plan.key, text=plan.text, parent_external_id=plan.parent_external_id
@@ -135,9 +126,6 @@ def _send(plan: _Plan) -> Delivery:
             idempotency_key=plan.key,
             attachments=plan.attachments,
         )
-    finally:
-        if client is not context.http:
-            client.close()
 
 
 @jobs.job_handler("inbox.reply.deliver")

@@ -11,6 +11,8 @@ cursor and the upserts are idempotent), and a crash after it never advances the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -84,6 +86,23 @@ def configure(settings: Settings, http: httpx.Client | None = None) -> None:
 def job_context() -> PollContext:
     """The secret key and HTTP client every job that talks to a network uses."""
     return _poll_context()
+
+
+@contextmanager
+def open_connector(platform: str, sealed_credentials: str) -> Iterator[Connector]:
+    """A connector for a job that delivers (a reply, a statement): credentials opened, the
+    guarded HTTP client of the job context, closed afterwards unless it is the shared one."""
+    context = job_context()
+    cls = get_connector_class(platform)
+    credentials = open_credentials(
+        SecretBox(context.secret_key), cls.credentials_model, sealed_credentials
+    )
+    client = context.client()
+    try:
+        yield cls(credentials, http=client)
+    finally:
+        if client is not context.http:
+            client.close()
 
 
 def _poll_context() -> PollContext:
