@@ -10,9 +10,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from hearth.authz.roles import Role
-from hearth.models import Incident, IncidentStatement
+from hearth.models import Conversation, Incident, IncidentStatement
 from tests.crisis.alerting import raise_alert
 from tests.factories import add_member, make_user, make_workspace
+from tests.inbox.inboxkit import deliver, item
 from tests.webkit import csrf_from, page_token
 
 
@@ -167,3 +168,27 @@ def test_press_contact_set_in_the_room_fills_new_statements(factory, pizzeria, c
     response = viewer.post(f"{room}/contact", data={"value": "hijack@example.com",
                                                     "csrf_token": csrf_from(viewer.get(room).text)})
     assert response.status_code == 403
+
+
+def test_agents_see_the_approved_statement_in_the_composer_while_the_incident_is_open(
+    factory, pizzeria, client_for
+):
+    deliver(factory, pizzeria, item(1, "C'est vrai cette vidéo ?? Je ne commanderai plus jamais"))
+    with factory() as session:
+        conversation_id = session.scalar(select(Conversation.id))
+    assert conversation_id, "the complaint was routed into the inbox"
+    client = client_for("owner@example.com")
+    room = _open_room(factory, pizzeria, client)
+    token = csrf_from(client.get(room).text)
+    client.post(f"{room}/statements", data={"template": "acknowledge", "language": "fr",
+                                             "csrf_token": token})
+    conversation = f"/w/pizzadoro/inbox/c/{conversation_id}"
+    assert 'data-testid="crisis-statements"' not in client.get(conversation).text  # a draft
+    with factory() as session:
+        statement = session.scalar(select(IncidentStatement))
+    client.post(f"{room}/statements/{statement.id}/approve",
+                data={"text": statement.text, "csrf_token": token})
+    html = client.get(conversation).text
+    assert 'data-testid="crisis-statements"' in html and "INC-1 · FR" in html
+    client.post(f"{room}/close", data={"summary": "Done.", "csrf_token": token})
+    assert 'data-testid="crisis-statements"' not in client.get(conversation).text

@@ -353,6 +353,25 @@ def statements(session: Session, incident: Incident) -> list[IncidentStatement]:
     )
 
 
+def live_statements(
+    session: Session, workspace_id: str, language: str | None, limit: int = 2
+) -> list[tuple[Incident, IncidentStatement]]:
+    """Approved statements of the open incidents, the conversation's language first: the agents
+    answering the wave quote the one voice the brand agreed on."""
+    rows = session.execute(
+        select(Incident, IncidentStatement)
+        .join(IncidentStatement, IncidentStatement.incident_id == Incident.id)
+        .where(
+            Incident.workspace_id == workspace_id,
+            Incident.closed_at.is_(None),
+            IncidentStatement.state == "approved",
+        )
+        .order_by(IncidentStatement.approved_at.desc())
+    ).all()
+    ranked = sorted(rows, key=lambda row: row[1].language != (language or "")[:2])
+    return [(incident, statement) for incident, statement in ranked[:limit]]
+
+
 def posts_by_statement(session: Session, incident: Incident) -> dict[str, list[StatementPost]]:
     rows = session.scalars(
         select(StatementPost)

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from hearth.authz.access import require
 from hearth.authz.roles import Permission
+from hearth.crisis.incident_queries import live_statements
 from hearth.inbox import actions, assist, csat, sla
 from hearth.inbox import attachments as files
 from hearth.inbox import queries as iq
@@ -141,6 +142,7 @@ def _conversation_page(
     last_in = next((i.mention for i in reversed(items) if i.mention is not None), None)
     context.setdefault("warnings", [])
     context["suggestions"] = assist.suggestions_for(db, conversation, last_in)
+    context["statements"] = live_statements(db, page.workspace.id, conversation.language)
     context["saved_replies"] = assist.filled_saved_replies(db, conversation)
     context["ai_drafting"] = bool(((page.workspace.settings or {}).get("llm") or {}).get("enabled"))
     context["files"] = _composer_files(conversation.platform)
