@@ -33,7 +33,12 @@ from hearth.crisis.statements import LANGUAGES, TEMPLATE_BY_KEY, fill, unfinishe
 from hearth.ingest.connectors.base import Capability
 from hearth.ingest.connectors.registry import UnknownPlatformError, get_connector_class
 from hearth.kit import jobs
-from hearth.kit.errors import ConflictError, NotFoundError, ValidationFailedError
+from hearth.kit.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from hearth.kit.time import ensure_utc, utcnow
 from hearth.models import (
     Channel,
@@ -234,10 +239,9 @@ def _insert_incident(
 def add_note(
     session: Session, actor: Actor, workspace_id: str, incident_id: str, text: str
 ) -> IncidentEvent:
-    incident, _ = access_incident(session, actor, workspace_id, incident_id)
-    grant = access_with(session, actor, workspace_id, Permission.CRISIS_VIEW)
+    incident, grant = access_incident(session, actor, workspace_id, incident_id)
     if not (grant.has(Permission.CRISIS_MANAGE) or grant.has(Permission.INBOX_REPLY)):
-        access_with(session, actor, workspace_id, Permission.CRISIS_MANAGE)  # raises
+        raise ForbiddenError()
     if incident.closed_at is not None:
         raise IncidentClosedError()
     text = text.strip()
@@ -302,7 +306,7 @@ def complete_task(
     if task is None or task.incident_id != incident.id:
         raise NotFoundError("task not found")
     if not grant.has(Permission.CRISIS_MANAGE) and task.assignee_id != actor.user_id:
-        access_with(session, actor, workspace_id, Permission.CRISIS_MANAGE)  # raises
+        raise ForbiddenError()
     if incident.closed_at is not None:
         raise IncidentClosedError()
     if task.done_at is not None:
@@ -324,7 +328,7 @@ def statement_values(session: Session, incident: Incident, language: str) -> dic
     next_update = (utcnow() + NEXT_UPDATE_IN).astimezone(ZoneInfo(workspace.timezone))
     return {
         "brand": workspace.name,
-        "topic": incident.title,
+        "topic": _topic_words(session, incident),
         "next_update": format_time(next_update, "HH:mm", locale=language),
         "contact": str(settings.get(CONTACT_SETTING) or ""),
     }
@@ -353,6 +357,16 @@ def set_crisis_contact(session: Session, actor: Actor, workspace_id: str, contac
         target=Target("workspace", workspace_id, workspace.name),
         data={"contact": contact},
     )
+
+
+def _topic_words(session: Session, incident: Incident) -> str:
+    """What people talk about, short enough for a sentence: the saved query's name, else the
+    alert's strongest term (a hashtag reads well), else the incident's title."""
+    if incident.topic_label:
+        return incident.topic_label
+    alert = session.get(CrisisAlert, incident.alert_id) if incident.alert_id else None
+    terms = [t["term"] for t in (alert.rising_terms if alert else None) or [] if t.get("term")]
+    return terms[0] if terms else incident.title
 
 
 def draft_statement(
