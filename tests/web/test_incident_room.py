@@ -47,6 +47,10 @@ def test_alert_opens_a_room_with_chart_timeline_and_drivers(factory, pizzeria, c
     assert "First signal: mentions above their usual level" in html
     assert "Peak: 200 mentions in 5 minutes" in html
     assert "Key drivers" in html and "Holding statements" in html
+    # The mentions behind it, in Listening, from the first signal's day.
+    link = re.search(r'href="(/w/pizzadoro/listening\?since=[^"]+)"', html).group(1)
+    assert link.endswith("since=2026-11-23")  # the synthetic surge's day, Paris time
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
     # The alert and the banner now lead to the room.
     assert room in client.get("/w/pizzadoro/crisis").text
     assert room in client.get("/w/pizzadoro/listening").text
