@@ -115,10 +115,11 @@ def _mount_static(app: FastAPI) -> None:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from hearth.api.routers import crisis as crisis_api
     from hearth.api.routers import docs, me, mentions, workspaces
     from hearth.web.routes import audit, auth, ops, shell, team
 
-    for module in (ops, auth, team, audit, docs, me, workspaces, mentions):
+    for module in (ops, auth, team, audit, docs, me, workspaces, mentions, crisis_api):
         app.include_router(module.router)
     for router in extra_routers():
         app.include_router(router)

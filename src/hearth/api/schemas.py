@@ -70,3 +70,62 @@ class MentionOut(BaseModel):
     sentiment: str | None
     toxicity: float | None
     intent: str | None
+
+
+class AlertOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    topic_key: str
+    topic_label: str | None
+    metric: str
+    severity: str
+    score: float
+    reason: dict[str, Any]
+    rising_terms: list[dict[str, Any]]
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    snoozed_until: datetime | None
+    resolved_at: datetime | None
+
+
+class IncidentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    number: int
+    title: str
+    severity: str
+    topic_key: str
+    alert_id: str | None
+    started_at: datetime
+    opened_at: datetime
+    lead_id: str | None
+    strict_since: datetime | None
+    closed_at: datetime | None
+
+
+class TimelineEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    at: datetime
+    kind: str
+    actor: str
+    body: str | None
+    data: dict[str, Any]
+
+
+class StatementOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    language: str
+    template_key: str
+    text: str
+    state: str
+    drafted_at: datetime
+    approved_at: datetime | None
+
+
+class IncidentDetailOut(IncidentOut):
+    summary: str
+    lessons: str
+    facts: dict[str, Any]
+    timeline: list[TimelineEntryOut]
+    statements: list[StatementOut]
