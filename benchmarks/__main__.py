@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "crisis_radar": ["--topics", "100", "--history-hours", "6", "--buckets", "6"],
     "ingest": [],
     "inbox": [],
+    "incident_room": ["--runs", "5"],
 }
 
 

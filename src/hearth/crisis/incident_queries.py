@@ -37,7 +37,12 @@ from hearth.models import (
 SIGNAL_LOOKBACK = timedelta(hours=6)
 SIGNAL_FACTOR = 1.5
 HISTORY = timedelta(days=7)  # what the incident's terms are compared with
-TERM_SAMPLE = 20_000  # most recent mentions read per window for the terms
+# The most recent mentions read for the terms, in the incident and in the week before: enough
+# for stable rates, and the room stays quick in a wave of tens of thousands of mentions
+# (benchmarks/incident_room.py). A full sample covers less than its window, and its rate per
+# hour is taken over the span it does cover.
+TERM_SAMPLE = 5_000
+HISTORY_SAMPLE = 10_000
 CHART_LEAD = timedelta(hours=1)
 CHART_MAX = timedelta(days=3)
 
@@ -252,7 +257,7 @@ def _one_per_author(rows: Sequence[Any], top: int) -> list[TopPost]:
 
 
 def _term_counts(
-    session: Session, incident: Incident, since: datetime, until: datetime
+    session: Session, incident: Incident, since: datetime, until: datetime, sample: int
 ) -> tuple[Counter, dict[str, str], float]:
     """Keyword and copied-post counts of a window, and the hours the sample covers."""
     query = _window(
@@ -260,7 +265,7 @@ def _term_counts(
         incident,
         since,
         until,
-    ).order_by(Mention.created_at.desc()).limit(TERM_SAMPLE)
+    ).order_by(Mention.created_at.desc()).limit(sample)
     counts: Counter = Counter()
     examples: dict[str, str] = {}
     oldest = until
@@ -273,7 +278,7 @@ def _term_counts(
             counts[f"dup:{signature}"] += 1
             examples.setdefault(f"dup:{signature}", (text or "")[:140])
     # A full sample covers less than the window: rates use the span actually read.
-    start = oldest if rows >= TERM_SAMPLE else since
+    start = oldest if rows >= sample else since
     return counts, examples, max((until - start).total_seconds() / 3600, 0.25)
 
 
@@ -281,8 +286,10 @@ def rising_terms(
     session: Session, incident: Incident, since: datetime, until: datetime, top: int = 8
 ) -> list[DriverTerm]:
     """Terms of the incident far more frequent than in the week before it (rate per hour)."""
-    now_counts, examples, hours = _term_counts(session, incident, since, until)
-    before, _, before_hours = _term_counts(session, incident, since - HISTORY, since)
+    now_counts, examples, hours = _term_counts(session, incident, since, until, TERM_SAMPLE)
+    before, _, before_hours = _term_counts(
+        session, incident, since - HISTORY, since, HISTORY_SAMPLE
+    )
     ranked = []
     for term, count in now_counts.items():
         if count < 3:
