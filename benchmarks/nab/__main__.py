@@ -23,6 +23,11 @@ SENSITIVITY_START, SENSITIVITY_END = (
 # Neighbours of the defaults: how much the numbers move when one setting moves.
 VARIANTS: tuple[tuple[str, dict], ...] = (
     ("defaults", {}),
+    ("no surprise rarity", {"rarity_base": 1.0}),
+    ("rarity decades 2.25", {"rarity_decades": 2.25}),
+    ("rarity decades 2.75", {"rarity_decades": 2.75}),
+    ("rarity memory 14 days", {"rarity_days": 14.0}),
+    ("commonplace surprise keeps 30 %", {"rarity_base": 0.3}),
     ("no repeat headroom", {"repeat_headroom": 1.0}),
     ("repeat headroom 1.25, 1 h", {"repeat_headroom": 1.25, "repeat_hours": 1.0}),
     ("repeat headroom 1.5, 2 h", {"repeat_hours": 2.0}),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hearth.crisis.bank import DetectorBank
+from hearth.crisis.bank import DetectorBank, DetectorConfig
 from hearth.crisis.detector import ALERT_THRESHOLD
 from tests.crisis.helpers import BUCKET, MONDAY, rhythm_counts
 
@@ -74,3 +74,42 @@ def test_state_stored_before_a_field_existed_still_loads():
     restored = DetectorBank.from_dict(stored)
     at = (MONDAY + 50 * BUCKET).timestamp()
     assert restored.update(at, np.array([10.0])).anomaly_score[0] < ALERT_THRESHOLD
+
+
+def test_state_stored_before_surprise_memory_still_loads():
+    bank = DetectorBank(1)
+    for i in range(3 * 288):
+        bank.update((MONDAY + i * BUCKET).timestamp(), np.array([10.0]))
+    stored = bank.to_dict()
+    del stored["state"]["surprises"]
+    restored = DetectorBank.from_dict(stored)
+    at = (MONDAY + 3 * 288 * BUCKET).timestamp()
+    assert restored.update(at, np.array([200.0])).anomaly_score[0] >= ALERT_THRESHOLD
+
+
+def _bursty_onset_scores(config: DetectorConfig) -> tuple[float, np.ndarray]:
+    """A quiet series (about 2 a bucket) that jumps to about 200 for half an hour twice a day
+    at random times, for two weeks: the first burst's score and the second week's onsets."""
+    rng = np.random.default_rng(7)
+    counts = rng.poisson(2.0, 14 * 288).astype(float)
+    starts = [s for d in range(14) for s in sorted(rng.choice(range(d * 288, d * 288 + 280), 2))]
+    for s in starts:
+        counts[s : s + 6] = rng.poisson(200.0, 6)
+    bank = DetectorBank(1, config)
+    scores = np.array(
+        [
+            bank.update((MONDAY + i * BUCKET).timestamp(), counts[i : i + 1]).anomaly_score[0]
+            for i in range(counts.size)
+        ]
+    )
+    return scores[starts[0]], scores[[s for s in starts if s >= 7 * 288]]
+
+
+def test_routine_bursts_score_lower_than_without_surprise_memory():
+    first, routine = _bursty_onset_scores(DetectorConfig())
+    _, forgetful = _bursty_onset_scores(DetectorConfig(rarity_base=1.0))
+    assert first >= ALERT_THRESHOLD  # the first burst is news
+    # Routine bursts score lower on the whole (not each one: the record then remembers smaller
+    # sizes, so a burst right after a routine one can score a little higher).
+    assert routine.mean() < forgetful.mean()
+    assert (routine >= ALERT_THRESHOLD).sum() < (forgetful >= ALERT_THRESHOLD).sum()

@@ -19,6 +19,12 @@ concurrent topics cheap. The model, per series:
   log-values (a week's memory) gives the share of recent time spent at or beyond the current
   level, and the surprise is scaled down (to 30 % at most) for usual levels. A brand whose
   mentions jump to the same plateau every other day learns that plateau;
+* a surprise the series produces often is less news than a rare one: a decaying histogram of
+  surprise sizes (a week's memory) gives the share of recent buckets at least this surprising;
+  one reached at most 10^-2.5 of the time (a 5-minute bucket a day or so) keeps its full size,
+  one reached all the time half of it, and one reached 1 % of the time 90 % of it. A series
+  that bursts several times a day learns that its bursts are routine; one that bursts once a
+  day loses only a few percent on each;
 * the anomaly score compares that surprise with the largest one of the last day or so (a
   decaying record, never below `record_floor`): ``r / (1 + r)`` with r = surprise / record.
   Onsets score high, the rest of an episode and a series' usual spikes do not, and one threshold
@@ -66,6 +72,9 @@ class DetectorConfig:
     seasonal_noise: bool = True  # learn the typical deviation per hour of the day too
     repeat_headroom: float = 1.5  # after a record, the next must beat it by this factor...
     repeat_hours: float = 0.5  # ...a demand that halves every this many hours
+    rarity_days: float = 7.0  # memory of how often the series has been this surprised
+    rarity_decades: float = 2.5  # a surprise reached at most 10^-x of the time is rare
+    rarity_base: float = 0.5  # the share of its size a commonplace surprise keeps (1: off)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,6 +102,7 @@ _STATE_FIELDS = (
     "slot_scale",
     "slot_visits",
     "levels",
+    "surprises",
 )
 
 
@@ -128,6 +138,7 @@ class DetectorBank:
         self.slot_scale = np.zeros((n, 24))
         self.slot_visits = np.zeros((n, 24))
         self.levels = np.zeros((n, _LEVEL_BINS))
+        self.surprises = np.zeros((n, _SURPRISE_BINS))
         self._rows = np.arange(n)
 
     # -- state -----------------------------------------------------------------------------
@@ -226,9 +237,7 @@ class DetectorBank:
         cfg = self.config
         bins = np.clip(np.searchsorted(_LEVEL_EDGES, y), 0, _LEVEL_BINS - 1)
         rows = self._rows
-        total = self.levels.sum(axis=1)
-        above = np.cumsum(self.levels[:, ::-1], axis=1)[:, ::-1][rows, bins]
-        below = np.cumsum(self.levels, axis=1)[rows, bins]
+        below, above, total = _tails(self.levels, rows, bins)
         share = np.where(surprise >= 0, above, below) / np.maximum(total, 1e-12)
         share = np.where(total > 0, share, 0.0)
         familiar = np.clip(-np.log10(share + 1e-12) / cfg.familiarity_decades, 0.0, 1.0)
@@ -239,15 +248,36 @@ class DetectorBank:
         self.levels[rows, bins] += active
         return novelty
 
+    def _rarity(self, size: np.ndarray, ready: np.ndarray, dt: np.ndarray) -> np.ndarray:
+        """1 for a surprise the series has (almost) never produced lately, less for a usual one.
+
+        The level histogram discounts a familiar height; this discounts a familiar jump. A
+        series that bursts many times a week keeps making surprises of about the same size even
+        where the heights it reaches vary, and a burst is news when it is rare for that series.
+        """
+        cfg = self.config
+        bins = np.clip(np.searchsorted(_SURPRISE_EDGES, size), 0, _SURPRISE_BINS - 1)
+        rows = self._rows
+        _, above, total = _tails(self.surprises, rows, bins)
+        share = np.where(total > 0, above / np.maximum(total, 1e-12), 0.0)
+        rare = np.clip(-np.log10(share + 1e-12) / cfg.rarity_decades, 0.0, 1.0)
+        keep = 0.5 ** (np.nan_to_num(dt, nan=0.0) / (cfg.rarity_days * DAY))
+        self.surprises *= np.where(ready, keep, 1.0)[:, None]
+        self.surprises[rows, bins] += ready
+        return cfg.rarity_base + (1 - cfg.rarity_base) * rare
+
     def _score(self, surprise: np.ndarray, active: np.ndarray, dt: np.ndarray) -> np.ndarray:
         """How far the surprise beats the largest one of the last day or so, squashed to [0, 1)."""
         cfg = self.config
+        ready = active & (self.seen >= cfg.warmup_buckets)
         size = np.maximum(surprise, 0.0) + cfg.down_weight * np.maximum(-surprise, 0.0)
+        # Calibrated before the record sees it, so a routine burst raises the bar for the next
+        # few hours less than a rare one does.
+        size = size * self._rarity(size, ready, dt)
         elapsed = np.nan_to_num(dt, nan=0.0)
         decayed = self.record * 0.5 ** (elapsed / (cfg.record_hours * HOUR))
         onset = self.onset * 0.5 ** (elapsed / (cfg.repeat_hours * HOUR))
         ratio = size / np.maximum(np.maximum(decayed, cfg.record_floor), onset)
-        ready = active & (self.seen >= cfg.warmup_buckets)
         self.record = np.where(active, np.maximum(decayed, size), self.record)
         # NAB, like a community manager, counts an episode once but every repeat alert against
         # us: a surge still climbing must clearly outgrow its own onset to score again.
@@ -317,6 +347,21 @@ class DetectorBank:
 # Log-value bins of a quarter (×1.28) from about -5e8 to 5e8; the ends catch the rest.
 _LEVEL_EDGES = np.arange(-20.0, 20.0, 0.25)
 _LEVEL_BINS = _LEVEL_EDGES.size + 1
+
+
+# Surprise-size bins of a quarter of a typical deviation from 2 to 16 (smaller surprises never
+# score near an alert, so they share the first bin; the last catches the rest).
+_SURPRISE_EDGES = np.arange(2.0, 16.0, 0.25)
+_SURPRISE_BINS = _SURPRISE_EDGES.size + 1
+
+
+def _tails(counts: np.ndarray, rows: np.ndarray, bins: np.ndarray):
+    """Per row of a histogram: the weight at or below `bins`, at or above it, and in all."""
+    running = np.cumsum(counts, axis=1)  # one pass serves both tails
+    below = running[rows, bins]
+    total = running[:, -1]
+    above = np.maximum(total - below + counts[rows, bins], 0.0)
+    return below, above, total
 
 
 def _slots(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
