@@ -74,7 +74,8 @@ def test_alert_to_post_mortem(page: Page, live_server: str, pizzeria, factory) -
     _run_jobs(factory)
     page.reload()
     expect(page.get_by_test_id("statement").first.locator(".posts")).to_contain_text("posted")
-    expect(page.locator(".incident-timeline")).to_contain_text("Statement posted on simulated")
+    expect(page.locator(".incident-timeline")).to_contain_text(
+        "Statement posted on Demo network (simulated)")
 
     # Stricter moderation for the duration, a task, then the closing.
     page.get_by_role("button", name="Switch to strict moderation").click()

@@ -49,6 +49,8 @@ LABELS: dict[str, str] = {
     "negative": N_("negative"),
     "positive": N_("positive"),
     "neutral": N_("neutral"),
+    "Demo network (simulated)": N_("Demo network (simulated)"),
+    "simulated": N_("Demo network (simulated)"),
 }
 
 

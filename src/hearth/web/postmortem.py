@@ -27,6 +27,7 @@ from hearth.models import Incident
 from hearth.web.context import WorkspacePage, activate_locale
 from hearth.web.crisis_charts import volume_chart
 from hearth.web.i18n import _, localtime
+from hearth.web.labels import label
 from hearth.workspace.queries import list_team
 
 FONT_CANDIDATES = (
@@ -100,11 +101,11 @@ def event_text(entry: iq.TimelineEntry, names: dict[str, str]) -> str:
         "statement.approved": _("Holding statement approved (%(lang)s)",
                                 lang=str(d.get("language", "")).upper()),
         "statement.withdrawn": _("Holding statement withdrawn"),
-        "statement.queued": _("Statement sent to %(where)s", where=d.get("where", "?")),
+        "statement.queued": _("Statement sent to %(where)s", where=label(d.get("where", "?"))),
         "statement.posted": _("Statement posted on %(where)s",
-                              where=d.get("where") or d.get("platform") or "?"),
+                              where=label(d.get("where") or d.get("platform") or "?")),
         "statement.failed": _("Statement could not be posted on %(where)s: %(error)s",
-                              where=d.get("platform", "?"), error=d.get("error", "")),
+                              where=label(d.get("platform", "?")), error=d.get("error", "")),
         "moderation.strict": _("Moderation switched to the strict rule set"),
         "moderation.standard": _("Moderation back to the standard rule set"),
         "closed": _("Incident closed"),
@@ -297,10 +298,10 @@ def postmortem_pdf(db: Session, page: WorkspacePage, incident: Incident) -> byte
     if drivers.get("terms"):
         doc.pair(_("Rising terms"), ", ".join(
             t["term"] or f"« {t.get('example') or ''} »" for t in drivers["terms"]))
-    for key, label in (("platforms", _("Networks")), ("languages", _("Languages")),
-                       ("authors", _("Most active authors"))):
+    for key, heading in (("platforms", _("Networks")), ("languages", _("Languages")),
+                         ("authors", _("Most active authors"))):
         if drivers.get(key):
-            doc.pair(label, ", ".join(f"{s['key']} ({s['count']})" for s in drivers[key]))
+            doc.pair(heading, ", ".join(f"{s['key']} ({s['count']})" for s in drivers[key]))
     for post in drivers.get("top_posts") or []:
         doc.para(f"@{post['author']} ({post['followers']}) · {post['platform']}: {post['text']}",
                  9)
