@@ -60,8 +60,10 @@ def _ensure_workspace(session: Session, owner: User, slug: str, name: str, tz: s
         # The demo's networks are simulated: replies are "delivered" without a real account.
         workspace.settings = {**(workspace.settings or {}), "demo": True, "csat": True,
                               # The backfilled history was "answered" before the demo began.
-                              "inbox_max_age_hours": 2,
-                              # Filled into the incident room's holding statements.
+                              "inbox_max_age_hours": 2}
+    if "crisis_contact" not in (workspace.settings or {}):
+        # Filled into the incident room's holding statements (added to older demo data too).
+        workspace.settings = {**(workspace.settings or {}),
                               "crisis_contact": f"presse@{slug}.example"}
     from hearth.demo.inbox_seed import seed_inbox
 
