@@ -196,3 +196,14 @@ def test_agents_see_the_approved_statement_in_the_composer_while_the_incident_is
     assert 'data-testid="crisis-statements"' in html and "INC-1 · FR" in html
     client.post(f"{room}/close", data={"summary": "Done.", "csrf_token": token})
     assert 'data-testid="crisis-statements"' not in client.get(conversation).text
+
+
+def test_a_room_without_a_title_is_refused_on_the_crisis_page(factory, pizzeria, client_for):
+    client = client_for("owner@example.com")
+    token = page_token(client, "/w/pizzadoro/crisis")
+    response = client.post("/w/pizzadoro/crisis/incidents",
+                           data={"title": "  ", "csrf_token": token})
+    assert response.status_code == 422
+    assert "give the incident a short title" in response.text
+    with factory() as session:
+        assert session.scalar(select(Incident.id)) is None

@@ -50,6 +50,19 @@ def _view(db: Session, page: WorkspacePage, alert: CrisisAlert, with_chart: bool
 def crisis_page(
     request: Request, page: WorkspacePage = Depends(workspace_page), db: Session = DB
 ) -> Response:
+    return render_crisis_page(request, page, db)
+
+
+def render_crisis_page(
+    request: Request,
+    page: WorkspacePage,
+    db: Session,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    title_draft: str = "",
+) -> Response:
+    """The alerts and the incident rooms; also shown again when opening a room was refused."""
     require(page.grant, Permission.CRISIS_VIEW)
     alerts = [
         _view(db, page, a, with_chart=a.resolved_at is None)
@@ -59,14 +72,15 @@ def crisis_page(
     return render(
         request,
         "crisis/page.html",
+        status_code=status,
         page=page,
         areas=AREAS,
         area=AREA_BY_SLUG["crisis"],
         alerts=alerts,
         incidents=incidents,
         rooms=_rooms(incidents),
-        error=N_("give the incident a short title (what is happening)")
-        if request.query_params.get("incident_error") else None,
+        error=error,
+        title_draft=title_draft,
     )
 
 

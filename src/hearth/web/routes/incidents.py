@@ -21,6 +21,7 @@ from hearth.web.context import WorkspacePage, db_session, render, verify_csrf, w
 from hearth.web.crisis_charts import volume_chart
 from hearth.web.i18n import N_, _
 from hearth.web.postmortem import event_text, postmortem_html, postmortem_pdf
+from hearth.web.routes.crisis import render_crisis_page
 from hearth.workspace.queries import list_team
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
@@ -138,9 +139,8 @@ def open_incident(
         if exc.status in (403, 404):
             raise
         db.rollback()
-        return RedirectResponse(
-            f"/w/{page.workspace.slug}/crisis?incident_error=1", status_code=303
-        )
+        return render_crisis_page(request, page, db, status=422, error=exc.message,
+                                  title_draft=title)
     return RedirectResponse(_url(page, incident.id), status_code=303)
 
 
