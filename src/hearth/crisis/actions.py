@@ -166,11 +166,8 @@ def do_acknowledge_alert(
     session: Session, alert: CrisisAlert, *, actor: Actor, at: datetime | None = None
 ) -> None:
     at = ensure_utc(at or utcnow())
+    # The escalation job reads this and stands down (notify_tasks.escalate_alert).
     alert.acknowledged_at, alert.acknowledged_by_id = at, actor.user_id
-    tracker = _tracker_of(session, alert)
-    if tracker is not None and tracker[1].episode is not None:
-        tracker[1].acknowledge(at)  # stops the "nobody is on it" escalation
-        _save_tracker(*tracker)
     record(
         session,
         actor=actor,

@@ -8,16 +8,17 @@ returns the events the caller should act on (open an alert, notify, close it):
 * a higher severity than any seen in the episode gives one ``escalated`` event;
 * `resolve_after` consecutive quiet buckets (no severity at all) resolve it (``resolved``);
 * `snooze(until)` silences notifications until then: events still happen (the caller keeps its
-  records) but carry ``notify=False``;
-* `acknowledge(at)` records that someone is on it; an episode nobody acknowledges within
-  `ack_timeout` buckets gives one ``unacknowledged`` event (for escalating to a second contact).
+  records) but carry ``notify=False``.
+
+Escalation to a second contact when nobody acknowledges an alert is not the tracker's business:
+it is a job scheduled when the alert opens, with the workspace's delay (`notify.py`).
 
 Everything is plain data: `to_dict`/`from_dict` persist the tracker between buckets.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -29,7 +30,6 @@ RANK = {None: 0, "watch": 1, "warning": 2, "crisis": 3}
 class EpisodeEventKind(StrEnum):
     OPENED = "opened"
     ESCALATED = "escalated"
-    UNACKNOWLEDGED = "unacknowledged"
     RESOLVED = "resolved"
 
 
@@ -45,7 +45,6 @@ class EpisodeEvent:
 class EpisodeRules:
     open_at: str = "warning"  # the lowest severity that opens an episode
     resolve_after: int = 6  # quiet buckets (30 minutes of 5-minute buckets)
-    ack_timeout: int | None = 6  # buckets; None: never ask for a second contact
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,6 @@ class Episode:
     severity: str  # the highest severity so far
     quiet: int = 0  # consecutive quiet buckets
     buckets: int = 1
-    acknowledged_at: datetime | None = None
-    unacknowledged_sent: bool = False
 
 
 class EpisodeTracker:
@@ -70,12 +67,6 @@ class EpisodeTracker:
 
     def snooze(self, until: datetime) -> None:
         self.snoozed_until = ensure_utc(until)
-
-    def acknowledge(self, at: datetime) -> None:
-        if self.episode is None:
-            raise ValueError("there is no open episode to acknowledge")
-        if self.episode.acknowledged_at is None:
-            self.episode = replace(self.episode, acknowledged_at=ensure_utc(at))
 
     # -- the clock -------------------------------------------------------------------------
 
@@ -104,11 +95,11 @@ class EpisodeTracker:
     def _quiet(self, at: datetime) -> list[EpisodeEvent]:
         episode = replace(self.episode, quiet=self.episode.quiet + 1)
         self.episode = replace(episode, buckets=episode.buckets + 1)
-        events = self._check_acknowledged(at)
-        if self.episode.quiet >= self.rules.resolve_after:
-            events.append(self._event(EpisodeEventKind.RESOLVED, at, self.episode.severity))
-            self.episode = None
-        return events
+        if self.episode.quiet < self.rules.resolve_after:
+            return []
+        resolved = self._event(EpisodeEventKind.RESOLVED, at, self.episode.severity)
+        self.episode = None
+        return [resolved]
 
     def _continue(self, at: datetime, severity: str) -> list[EpisodeEvent]:
         episode = self.episode
@@ -117,16 +108,7 @@ class EpisodeTracker:
         if RANK[severity] > RANK[episode.severity]:
             self.episode = replace(self.episode, severity=severity)
             events.append(self._event(EpisodeEventKind.ESCALATED, at, severity))
-        return events + self._check_acknowledged(at)
-
-    def _check_acknowledged(self, at: datetime) -> list[EpisodeEvent]:
-        episode, timeout = self.episode, self.rules.ack_timeout
-        if timeout is None or episode.acknowledged_at or episode.unacknowledged_sent:
-            return []
-        if episode.buckets <= timeout:
-            return []
-        self.episode = replace(episode, unacknowledged_sent=True)
-        return [self._event(EpisodeEventKind.UNACKNOWLEDGED, at, episode.severity)]
+        return events
 
     # -- persistence -----------------------------------------------------------------------
 
@@ -135,20 +117,23 @@ class EpisodeTracker:
         if self.episode is not None:
             episode = asdict(self.episode)
             episode["opened_at"] = self.episode.opened_at.isoformat()
-            acknowledged = self.episode.acknowledged_at
-            episode["acknowledged_at"] = acknowledged.isoformat() if acknowledged else None
         snoozed = self.snoozed_until.isoformat() if self.snoozed_until else None
         return {"rules": asdict(self.rules), "episode": episode, "snoozed_until": snoozed}
 
     @classmethod
     def from_dict(cls, data: dict) -> EpisodeTracker:
-        tracker = cls(EpisodeRules(**data["rules"]))
+        # Fields a state saved by an older version may still carry (ack_timeout,
+        # acknowledged_at…) are dropped: only what the dataclasses know is read.
+        tracker = cls(EpisodeRules(**_known(EpisodeRules, data["rules"])))
         if data["snoozed_until"]:
             tracker.snoozed_until = datetime.fromisoformat(data["snoozed_until"])
         if data["episode"]:
-            raw = dict(data["episode"])
+            raw = _known(Episode, data["episode"])
             raw["opened_at"] = datetime.fromisoformat(raw["opened_at"])
-            if raw["acknowledged_at"]:
-                raw["acknowledged_at"] = datetime.fromisoformat(raw["acknowledged_at"])
             tracker.episode = Episode(**raw)
         return tracker
+
+
+def _known(kind: type, values: dict) -> dict:
+    names = {f.name for f in fields(kind)}
+    return {k: v for k, v in values.items() if k in names}

@@ -30,13 +30,7 @@ from sqlalchemy.orm import Session
 
 from hearth.crisis import actions
 from hearth.crisis.detector import Detector, Score
-from hearth.crisis.episodes import (
-    RANK,
-    EpisodeEvent,
-    EpisodeEventKind,
-    EpisodeRules,
-    EpisodeTracker,
-)
+from hearth.crisis.episodes import RANK, EpisodeEvent, EpisodeEventKind, EpisodeTracker
 from hearth.crisis.radar import BUCKET, WORKSPACE_TOPIC, bucket_of
 from hearth.crisis.topics import RisingTerm, TermTracker, TopicRules
 from hearth.kit.db import is_postgres
@@ -58,9 +52,6 @@ DRIVERS = ("negative_mentions", "mentions")
 CONTEXT = ("negative_share", "toxic_share", "new_author_share", "reach")
 METRICS = DRIVERS + CONTEXT
 TERM_RULES = TopicRules(max_terms=2000)  # bounds the JSON rewritten at every bucket
-# No "unacknowledged" episode events: escalation to a second contact is its own job, scheduled
-# when the alert opens with the workspace's delay (notify.schedule_escalation).
-EPISODE_RULES = EpisodeRules(ack_timeout=None)
 
 
 @dataclass
@@ -176,9 +167,7 @@ class _TopicRun:
         rows = self._rows(start)
         detectors = self._detectors()
         tracker = (
-            EpisodeTracker.from_dict(self.watch.episode)
-            if self.watch.episode
-            else EpisodeTracker(EPISODE_RULES)
+            EpisodeTracker.from_dict(self.watch.episode) if self.watch.episode else EpisodeTracker()
         )
         terms = (
             TermTracker.from_dict(self.watch.terms) if self.watch.terms else TermTracker(TERM_RULES)
@@ -349,7 +338,6 @@ class _TopicRun:
         elif event.kind is EpisodeEventKind.RESOLVED and alert is not None:
             actions.do_resolve_alert(self.session, alert, actor=actions.RADAR, at=when)
             self.result.resolved.append(alert.id)
-        # UNACKNOWLEDGED is for the notification channels (e-mail, webhook), not the UI.
 
     def _open(
         self,
