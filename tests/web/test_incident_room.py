@@ -133,7 +133,7 @@ def test_french_manager_sees_the_room_in_french(factory, pizzeria, client_for):
     client = client_for("fr@example.com")
     room = _open_room(factory, pizzeria, client)
     html = client.get(room).text
-    assert "Déclarations d'attente" in html or "Déclarations" in html
+    assert "<h2>Déclarations d'attente</h2>" in html and "Rédiger une déclaration" in html
     assert "Premier signal" in html
 
 
